@@ -1,0 +1,67 @@
+package io.sessionlog.schemas;
+
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The settings every role shares: how to reach Kafka and the schema registry, and the topics' names and shape.
+ * Each module's configuration class starts from {@link #define(ConfigDef)} and adds its own keys. Keys are dotted
+ * lower case, so an environment variable maps 1:1 ({@code SESSIONLOG_TOPIC_PREFIX} = {@code topic.prefix}).
+ */
+public final class ClusterConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Any key under this prefix goes to every Kafka client with the prefix removed (SASL, SSL, timeouts...). */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+    public static final String USE_LATEST_VERSION = "use.latest.version";
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+
+    private ClusterConfig() {
+    }
+
+    public static ConfigDef define(final ConfigDef def) {
+        return def
+                .define(BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+                        "Kafka bootstrap servers. Empty: the app starts its embedded broker and uses it.")
+                .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM,
+                        "Prefix of every topic name.")
+                .define(TOPIC_PARTITIONS, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
+                        "Partitions of the topics sessionlog creates when they are missing.")
+                .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
+                        "Replication factor of created topics; -1 takes the broker's default.replication.factor.")
+                .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
+                        "Confluent-compatible schema registry URL(s), comma-separated; mock://scope for tests.")
+                .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
+                        "Register the writer schema when it is new (Confluent's key).")
+                .define(USE_LATEST_VERSION, Type.BOOLEAN, false, Importance.LOW,
+                        "Write with the subject's latest registered schema (Confluent's key).")
+                .define(BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, "USER_INFO",
+                        ConfigDef.ValidString.in("USER_INFO", "URL"), Importance.LOW,
+                        "Where the registry's basic-auth credentials come from (Confluent's key).")
+                .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, "", Importance.LOW,
+                        "user:password for the schema registry (Confluent's key).");
+    }
+
+    /** The serde settings of a parsed configuration, under Confluent's own keys. */
+    public static Map<String, Object> serdeConfig(final Map<String, ?> values) {
+        final Map<String, Object> serde = new java.util.HashMap<>();
+        for (final String key : new String[] {SCHEMA_REGISTRY_URL, AUTO_REGISTER_SCHEMAS, USE_LATEST_VERSION,
+            BASIC_AUTH_CREDENTIALS_SOURCE}) {
+            serde.put(key, values.get(key));
+        }
+        final Object userInfo = values.get(BASIC_AUTH_USER_INFO);
+        serde.put(BASIC_AUTH_USER_INFO, userInfo instanceof org.apache.kafka.common.config.types.Password p
+                ? p.value() : userInfo);
+        return serde;
+    }
+}

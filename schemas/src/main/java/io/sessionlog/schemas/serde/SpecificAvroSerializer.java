@@ -1,0 +1,88 @@
+package io.sessionlog.schemas.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.registry.SchemaRegistryClient;
+import io.sessionlog.schemas.registry.SchemaRegistryClients;
+import io.sessionlog.schemas.registry.SchemaRegistryException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes generated Avro records in the Confluent wire format, subject by TopicNameStrategy. The schema id is resolved
+ * once per subject: registered when {@code auto.register.schemas} (default), else looked up; with
+ * {@code use.latest.version} the subject's latest version is used, which must be the record's own schema.
+ */
+public final class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    static {
+        TrustedAvroClasses.ensureInstalled();
+    }
+
+    private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    private SchemaRegistryClient registry;
+    private AvroSerdeConfig config;
+    private boolean isKey;
+
+    @Override
+    public void configure(final Map<String, ?> configs, final boolean isKey) {
+        this.config = AvroSerdeConfig.from(configs);
+        this.registry = SchemaRegistryClients.forUrl(config.url(), config.credentialsSource(), config.userInfo());
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(final String topic, final T data) {
+        if (data == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("SpecificAvroSerializer used before configure()");
+        }
+        final Schema schema = data.getSchema();
+        final String subject = Topics.subject(topic, isKey);
+        final int id = idsBySubject.computeIfAbsent(subject, s -> schemaId(s, schema));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(WireFormat.MAGIC_BYTE);
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
+        try {
+            final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic, e);
+        }
+        return out.toByteArray();
+    }
+
+    private int schemaId(final String subject, final Schema schema) {
+        try {
+            if (config.useLatestVersion()) {
+                final var latest = registry.latest(subject);
+                if (!latest.schema().equals(schema)) {
+                    throw new SerializationException("use.latest.version: the latest schema of " + subject
+                            + " (version " + latest.version() + ") is not " + schema.getFullName() + " as this build knows it");
+                }
+                return latest.id();
+            }
+            return config.autoRegister() ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("schema registry refused " + schema.getFullName() + " for subject "
+                    + subject + ": " + e.getMessage(), e);
+        }
+    }
+}

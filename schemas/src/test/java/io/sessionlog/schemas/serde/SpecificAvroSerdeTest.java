@@ -1,0 +1,140 @@
+package io.sessionlog.schemas.serde;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.registry.MockSchemaRegistry;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SpecificAvroSerdeTest {
+
+    private static final String SCOPE = "serde-test";
+    private static final Map<String, Object> CONFIG = Map.of("schema.registry.url", "mock://" + SCOPE);
+
+    @AfterEach
+    void dropRegistry() {
+        MockSchemaRegistry.dropScope(SCOPE);
+    }
+
+    @Test
+    void writesMagicByteSchemaIdAndPlainAvroBinary() throws Exception {
+        final WriteIntent intent = intent("o5kf8vKzI5", "Il fait 16 °C 🌁 — 旧金山有雾");
+        final SpecificAvroSerde<WriteIntent> serde = SpecificAvroSerde.forValues(WriteIntent.class, CONFIG);
+
+        final byte[] bytes = serde.serializer().serialize("sessionlog.events.raw", intent);
+
+        final int id = MockSchemaRegistry.forScope(SCOPE).lookup("sessionlog.events.raw-value", WriteIntent.getClassSchema()).id();
+        assertEquals(0, bytes[0], "magic byte");
+        assertEquals(id, ByteBuffer.wrap(bytes, 1, 4).getInt(), "big-endian schema id of the subject <topic>-value");
+        assertArrayEquals(avroBinary(intent), Arrays.copyOfRange(bytes, 5, bytes.length), "the rest is Avro binary");
+        assertEquals(intent, serde.deserializer().deserialize("sessionlog.events.raw", bytes));
+    }
+
+    @Test
+    void readsARecordWrittenWithAnOlderSchemaUsingTheReadersDefaults() {
+        // An older writer whose CanonicalEvent lacked most optional fields.
+        final Schema old = SchemaBuilder.record("CanonicalEvent").namespace("io.sessionlog.schemas.avro").fields()
+                .requiredString("event_id")
+                .name("origin").type(Origin.getClassSchema()).noDefault()
+                .name("kind").type(EventKind.getClassSchema()).noDefault()
+                .name("occurred_at").type(CanonicalEvent.getClassSchema().getField("occurred_at").schema()).noDefault()
+                .requiredString("schema_ref")
+                .requiredBytes("raw")
+                .endRecord();
+        final int oldId = MockSchemaRegistry.forScope(SCOPE).register("old-topic-value", old);
+        final GenericRecord record = new GenericData.Record(old);
+        record.put("event_id", "abc");
+        record.put("origin", new GenericData.EnumSymbol(Origin.getClassSchema(), "FLUX0"));
+        record.put("kind", new GenericData.EnumSymbol(EventKind.getClassSchema(), "STATUS"));
+        record.put("occurred_at", 1_738_142_861_000_000L);
+        record.put("schema_ref", "flux0.EventDTO");
+        record.put("raw", ByteBuffer.wrap("{}".getBytes(StandardCharsets.UTF_8)));
+
+        final CanonicalEvent event = SpecificAvroSerde.forValues(CanonicalEvent.class, CONFIG).deserializer()
+                .deserialize("old-topic", frame(oldId, old, record));
+
+        assertEquals("abc", event.getEventId());
+        assertEquals(EventKind.STATUS, event.getKind());
+        assertEquals(null, event.getCorrelationId(), "a field the old writer lacked takes its default");
+        assertEquals(Instant.parse("2025-01-29T09:27:41Z"), event.getOccurredAt());
+    }
+
+    @Test
+    void refusesBytesThatAreNotInTheWireFormat() {
+        final SpecificAvroSerde<WriteIntent> serde = SpecificAvroSerde.forValues(WriteIntent.class, CONFIG);
+        final SerializationException error = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", "{\"json\":true}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(error.getMessage().contains("magic byte"), error.getMessage());
+    }
+
+    @Test
+    void refusesAnUnknownSchemaId() {
+        final byte[] bytes = {0, 0, 0, 0, 42, 1, 2};
+        final SerializationException error = assertThrows(SerializationException.class,
+                () -> SpecificAvroSerde.forValues(WriteIntent.class, CONFIG).deserializer().deserialize("t", bytes));
+        assertTrue(error.getMessage().contains("schema id 42"), error.getMessage());
+    }
+
+    @Test
+    void withoutAutoRegisterAnUnregisteredSchemaIsRefused() {
+        final Map<String, Object> config = Map.of("schema.registry.url", "mock://" + SCOPE, "auto.register.schemas", "false");
+        final SpecificAvroSerde<WriteIntent> serde = SpecificAvroSerde.forValues(WriteIntent.class, config);
+        assertThrows(SerializationException.class, () -> serde.serializer().serialize("t", intent("x", "y")));
+    }
+
+    static WriteIntent intent(final String id, final String text) {
+        final byte[] raw = ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+        final CanonicalEvent event = CanonicalEvent.newBuilder()
+                .setEventId(id).setOrigin(Origin.FLUX0).setKind(EventKind.MESSAGE).setType("message").setSource("user")
+                .setOccurredAt(Instant.parse("2025-01-29T09:27:41.123456Z"))
+                .setDataJson("{\"type\":\"message\"}").setSchemaRef("flux0.EventDTO").setRaw(ByteBuffer.wrap(raw))
+                .build();
+        return WriteIntent.newBuilder().setSessionKey("zv3h4j5Fjv").setIngestedAt(Instant.parse("2025-01-29T09:27:42Z"))
+                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    }
+
+    private static byte[] avroBinary(final WriteIntent intent) throws Exception {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<>(WriteIntent.class).write(intent, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    private static byte[] frame(final int id, final Schema schema, final GenericRecord record) {
+        try {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(new byte[] {0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id});
+            final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
