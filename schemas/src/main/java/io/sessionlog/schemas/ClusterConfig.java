@@ -52,8 +52,16 @@ public final class ClusterConfig {
                         "user:password for the schema registry (Confluent's key).");
     }
 
+    /** The Kafka client settings: every {@code kafka.*} key with the prefix removed, bootstrap servers included. */
+    public static Map<String, Object> kafkaClientConfig(final org.apache.kafka.common.config.AbstractConfig config) {
+        final Map<String, Object> client = new java.util.HashMap<>(config.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        client.put("bootstrap.servers", config.getString(BOOTSTRAP_SERVERS));
+        return client;
+    }
+
     /** The serde settings of a parsed configuration, under Confluent's own keys. */
-    public static Map<String, Object> serdeConfig(final Map<String, ?> values) {
+    public static Map<String, Object> serdeConfig(final org.apache.kafka.common.config.AbstractConfig config) {
+        final Map<String, ?> values = config.values();
         final Map<String, Object> serde = new java.util.HashMap<>();
         for (final String key : new String[] {SCHEMA_REGISTRY_URL, AUTO_REGISTER_SCHEMAS, USE_LATEST_VERSION,
             BASIC_AUTH_CREDENTIALS_SOURCE}) {
