@@ -76,7 +76,7 @@ final class SchemaRegistryService {
             final List<Registered> versions = versions(subject);
             return versions.get(versions.size() - 1);
         }
-        versions(subject);
+        final List<Registered> versions = versions(subject);
         final int number;
         try {
             number = Integer.parseInt(version);
