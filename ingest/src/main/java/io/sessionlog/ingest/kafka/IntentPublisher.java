@@ -1,0 +1,62 @@
+package io.sessionlog.ingest.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes write intents to {@code events.raw}, keyed by session key with Kafka's default partitioner, so any Kafka
+ * client producing the same key lands on the same partition. One idempotent producer is shared by every request.
+ */
+public final class IntentPublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, WriteIntent> producer;
+    private final String topic;
+
+    public IntentPublisher(final Map<String, Object> producerConfig, final Map<String, Object> serdeConfig,
+                           final String topic) {
+        final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
+        values.configure(serdeConfig, false);
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), values);
+        this.topic = topic;
+    }
+
+    /**
+     * Sends every intent and completes once Kafka acknowledged all of them, or exceptionally with the first failure.
+     * A full buffer fails fast (max.block.ms) so the caller can answer 503 instead of hanging.
+     */
+    public CompletableFuture<List<RecordMetadata>> publish(final List<WriteIntent> intents) {
+        @SuppressWarnings("unchecked")
+        final CompletableFuture<RecordMetadata>[] acks = new CompletableFuture[intents.size()];
+        for (int i = 0; i < intents.size(); i++) {
+            final WriteIntent intent = intents.get(i);
+            final CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+            acks[i] = ack;
+            try {
+                producer.send(new ProducerRecord<>(topic, intent.getSessionKey(), intent), (metadata, error) -> {
+                    if (error == null) {
+                        ack.complete(metadata);
+                    } else {
+                        ack.completeExceptionally(error);
+                    }
+                });
+            } catch (RuntimeException e) {
+                ack.completeExceptionally(e);
+            }
+        }
+        return CompletableFuture.allOf(acks).thenApply(ignored -> java.util.Arrays.stream(acks).map(CompletableFuture::join).toList());
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}
