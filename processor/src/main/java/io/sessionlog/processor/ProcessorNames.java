@@ -1,0 +1,26 @@
+package io.sessionlog.processor;
+
+/**
+ * Every node and store of the processor topology, in one place. Store names are also the names of their changelog
+ * topics ({@code <application.id>-<store>-changelog}): renaming one loses its state, so a rename is a breaking change.
+ */
+public final class ProcessorNames {
+
+    public static final String SOURCE = "raw-intents-source";
+    public static final String STAMPER = "session-stamper";
+    public static final String EVENTS_SINK = "events-sink";
+    public static final String SESSIONS_SINK = "sessions-sink";
+    public static final String REJECTED_SINK = "rejected-sink";
+
+    /** Session key → SessionView: the session's state, including its last assigned offset. */
+    public static final String SESSIONS_STORE = "session-state";
+    /** (session key, event id) → offset: deduplication for the life of the session. */
+    public static final String EVENT_IDS_STORE = "session-event-ids";
+    /** (session key, offset) → StampedEvent: what a soft delete re-emits. */
+    public static final String EVENTS_STORE = "session-events";
+    /** (session key, correlation root) → the chain's first event and its length so far. */
+    public static final String CHAINS_STORE = "session-correlation-chains";
+
+    private ProcessorNames() {
+    }
+}

@@ -1,0 +1,53 @@
+package io.sessionlog.processor;
+
+import java.util.Map;
+
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.avro.Correlation;
+import io.sessionlog.schemas.avro.SessionView;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The processor topology: {@code events.raw} → session stamper (four stores) → {@code events}, {@code sessions},
+ * {@code rejected}. A pure function of its arguments, no I/O, so TopologyTestDriver tests the topology that runs.
+ */
+public final class ProcessorTopology {
+
+    private ProcessorTopology() {
+    }
+
+    public static Topology build(final Topics topics, final Map<String, Object> serdeConfig) {
+        final SpecificAvroSerde<WriteIntent> intents = SpecificAvroSerde.forValues(WriteIntent.class, serdeConfig);
+        final SpecificAvroSerde<StampedEvent> stamped = SpecificAvroSerde.forValues(StampedEvent.class, serdeConfig);
+        final SpecificAvroSerde<SessionView> views = SpecificAvroSerde.forValues(SessionView.class, serdeConfig);
+        final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
+
+        final Topology topology = new Topology();
+        topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
+        topology.addProcessor(ProcessorNames.STAMPER, SessionStamper::new, ProcessorNames.SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), views)
+                .withCachingEnabled(), ProcessorNames.STAMPER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.EVENT_IDS_STORE), Serdes.Bytes(), Serdes.Long()),
+                ProcessorNames.STAMPER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), stamped),
+                ProcessorNames.STAMPER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
+                .withCachingEnabled(), ProcessorNames.STAMPER);
+        topology.addSink(ProcessorNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), stamped.serializer(),
+                ProcessorNames.STAMPER);
+        topology.addSink(ProcessorNames.SESSIONS_SINK, topics.sessions(), Serdes.String().serializer(), views.serializer(),
+                ProcessorNames.STAMPER);
+        topology.addSink(ProcessorNames.REJECTED_SINK, topics.rejected(), Serdes.String().serializer(), intents.serializer(),
+                ProcessorNames.STAMPER);
+        return topology;
+    }
+}

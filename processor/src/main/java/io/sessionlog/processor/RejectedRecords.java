@@ -1,0 +1,107 @@
+package io.sessionlog.processor;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes what the processor cannot take to the rejected topic, with the original bytes and headers that say why,
+ * where and from which record; the topology keeps running. Both handlers are set explicitly: Kafka's defaults
+ * (log and fail) would stop the processor on one corrupt record.
+ */
+public final class RejectedRecords {
+
+    public static final String REASON = "sessionlog.reason";
+    public static final String STAGE = "sessionlog.stage";
+    public static final String SOURCE_TOPIC = "sessionlog.source.topic";
+    public static final String SOURCE_PARTITION = "sessionlog.source.partition";
+    public static final String SOURCE_OFFSET = "sessionlog.source.offset";
+    /** Our own key in the Streams configuration: where the handlers send rejected records. */
+    static final String TOPIC_CONFIG = "sessionlog.rejected.topic";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RejectedRecords.class);
+
+    private RejectedRecords() {
+    }
+
+    static void configure(final Properties streams, final String rejectedTopic) {
+        streams.put(TOPIC_CONFIG, rejectedTopic);
+        streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Unreadable.class);
+        streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Unprocessable.class);
+    }
+
+    public static Headers headers(final String reason, final String stage, final String topic, final int partition,
+                                  final long offset) {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(REASON, utf8(reason));
+        headers.add(STAGE, utf8(stage));
+        headers.add(SOURCE_TOPIC, utf8(topic));
+        headers.add(SOURCE_PARTITION, utf8(String.valueOf(partition)));
+        headers.add(SOURCE_OFFSET, utf8(String.valueOf(offset)));
+        return headers;
+    }
+
+    private static ProducerRecord<byte[], byte[]> rejected(final String rejectedTopic, final ErrorHandlerContext context,
+                                                           final String stage, final Exception error) {
+        final String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+        LOG.warn("rejected {}-{}@{} at {}: {}", context.topic(), context.partition(), context.offset(), stage, reason);
+        return new ProducerRecord<>(rejectedTopic, null, context.sourceRawKey(), context.sourceRawValue(),
+                headers(reason, stage, context.topic(), context.partition(), context.offset()));
+    }
+
+    private static byte[] utf8(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String topicOf(final Map<String, ?> configs) {
+        final Object topic = configs.get(TOPIC_CONFIG);
+        if (topic == null) {
+            throw new IllegalStateException(TOPIC_CONFIG + " is missing from the Streams configuration");
+        }
+        return topic.toString();
+    }
+
+    /** A record whose bytes cannot be read (corrupt, not Avro, unknown schema id). */
+    public static final class Unreadable implements DeserializationExceptionHandler {
+        private String topic;
+
+        @Override
+        public void configure(final Map<String, ?> configs) {
+            topic = topicOf(configs);
+        }
+
+        @Override
+        public Response handleError(final ErrorHandlerContext context,
+                                    final org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+                                    final Exception exception) {
+            return Response.resume(List.of(rejected(topic, context, "processor.deserialize", exception)));
+        }
+    }
+
+    /** A record whose processing threw: it is skipped, the topology goes on. */
+    public static final class Unprocessable implements ProcessingExceptionHandler {
+        private String topic;
+
+        @Override
+        public void configure(final Map<String, ?> configs) {
+            topic = topicOf(configs);
+        }
+
+        @Override
+        public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record, final Exception exception) {
+            return Response.resume(List.of(rejected(topic, context, "processor.process", exception)));
+        }
+    }
+}

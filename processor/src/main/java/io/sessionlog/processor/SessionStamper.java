@@ -1,0 +1,274 @@
+package io.sessionlog.processor;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.Correlation;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.EventsDeleted;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.SessionPatched;
+import io.sessionlog.schemas.avro.SessionUpserted;
+import io.sessionlog.schemas.avro.SessionView;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.keys.SessionEventIdKey;
+import io.sessionlog.schemas.keys.SessionOffsetKey;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Applies each write intent of a session in partition order: stamps new events with the next offset, drops
+ * duplicates by id (counting them), soft-deletes, merges session upserts and patches, and emits the stamped events
+ * and the session view. Per event it reads the session state and the event id once and writes them with the event.
+ */
+final class SessionStamper implements Processor<String, WriteIntent, String, SpecificRecord> {
+
+    static final String DEFAULT_CONSUMER = "client";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, SessionView> sessions;
+    private KeyValueStore<Bytes, Long> eventIds;
+    private KeyValueStore<Bytes, StampedEvent> events;
+    private KeyValueStore<Bytes, Correlation> chains;
+
+    @Override
+    public void init(final ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.sessions = context.getStateStore(ProcessorNames.SESSIONS_STORE);
+        this.eventIds = context.getStateStore(ProcessorNames.EVENT_IDS_STORE);
+        this.events = context.getStateStore(ProcessorNames.EVENTS_STORE);
+        this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
+    }
+
+    @Override
+    public void process(final Record<String, WriteIntent> record) {
+        final WriteIntent intent = record.value();
+        final String key = intent.getSessionKey();
+        final Instant ingestedAt = intent.getIngestedAt();
+        final Object body = intent.getIntent();
+        if (body instanceof EventAppended appended) {
+            append(record, key, appended.getEvent(), ingestedAt);
+        } else if (body instanceof SessionUpserted upserted) {
+            upsert(record, key, upserted, ingestedAt);
+        } else if (body instanceof SessionPatched patched) {
+            patch(record, key, patched);
+        } else if (body instanceof EventsDeleted deleted) {
+            delete(record, key, deleted);
+        } else {
+            reject(record, "unknown write intent " + body.getClass().getSimpleName());
+        }
+    }
+
+    private void append(final Record<String, WriteIntent> record, final String key, final CanonicalEvent event,
+                        final Instant ingestedAt) {
+        final Bytes idKey = SessionEventIdKey.of(key, event.getEventId());
+        final SessionView existing = sessions.get(key);
+        if (existing != null && eventIds.get(idKey) != null) {
+            existing.setDuplicateCount(existing.getDuplicateCount() + 1);
+            save(record, existing);
+            return;
+        }
+        final SessionView view = existing != null ? existing : newView(key, event.getOrigin(), event.getOccurredAt(), ingestedAt);
+        if (view.getConversationId() == null) {
+            view.setConversationId(event.getConversationId());
+        }
+        final long offset = view.getLastOffset() + 1;
+        final StampedEvent stamped = StampedEvent.newBuilder()
+                .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(chain(key, event, offset))
+                .setIngestedAt(ingestedAt).setStampedAt(Instant.now()).build();
+        view.setLastOffset(offset);
+        view.setEventCount(view.getEventCount() + 1);
+        if (event.getDeleted()) {
+            view.setDeletedCount(view.getDeletedCount() + 1);
+        } else {
+            addUnread(view, offset, 1);
+        }
+        if (view.getLastEventAt() == null || view.getLastEventAt().isBefore(event.getOccurredAt())) {
+            view.setLastEventAt(event.getOccurredAt());
+        }
+        if (event.getKind() == EventKind.STATUS) {
+            view.setLastStatus(statusOf(event));
+        }
+        eventIds.put(idKey, offset);
+        events.put(SessionOffsetKey.of(key, offset), stamped);
+        context.forward(record.withValue(stamped), ProcessorNames.EVENTS_SINK);
+        save(record, view);
+    }
+
+    /** The chain of the event's correlation root in this session: its first event and this event's position. */
+    private Correlation chain(final String key, final CanonicalEvent event, final long offset) {
+        final String correlationId = event.getCorrelationId();
+        if (correlationId == null) {
+            return null;
+        }
+        final String root = Correlations.root(correlationId);
+        final Bytes chainKey = SessionEventIdKey.of(key, root);
+        final Correlation previous = chains.get(chainKey);
+        final Correlation link = Correlation.newBuilder()
+                .setRoot(root)
+                .setParent(Correlations.parent(correlationId))
+                .setChainStartOffset(previous == null ? offset : previous.getChainStartOffset())
+                .setChainStartEventId(previous == null ? event.getEventId() : previous.getChainStartEventId())
+                .setChainPosition(previous == null ? 0 : previous.getChainPosition() + 1)
+                .build();
+        chains.put(chainKey, link);
+        return link;
+    }
+
+    private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,
+                        final Instant ingestedAt) {
+        final SessionView existing = sessions.get(key);
+        final Instant createdAt = upserted.getCreatedAt() != null ? upserted.getCreatedAt() : ingestedAt;
+        final SessionView view = existing != null ? existing : newView(key, Origin.FLUX0, createdAt, ingestedAt);
+        if (upserted.getAgentId() != null) {
+            view.setAgentId(upserted.getAgentId());
+        }
+        if (upserted.getUserId() != null) {
+            view.setUserId(upserted.getUserId());
+        }
+        if (upserted.getTitle() != null) {
+            view.setTitle(upserted.getTitle());
+        }
+        if (upserted.getMode() != null) {
+            view.setMode(upserted.getMode());
+        }
+        if (upserted.getConsumptionOffsets() != null) {
+            mergeConsumption(key, view, upserted.getConsumptionOffsets());
+        }
+        save(record, view);
+    }
+
+    private void patch(final Record<String, WriteIntent> record, final String key, final SessionPatched patched) {
+        final SessionView view = sessions.get(key);
+        if (view == null) {
+            reject(record, "session " + key + " is unknown: a patch needs an existing session");
+            return;
+        }
+        if (patched.getTitle() != null) {
+            view.setTitle(patched.getTitle());
+        }
+        mergeConsumption(key, view, patched.getConsumptionOffsets());
+        save(record, view);
+    }
+
+    private void delete(final Record<String, WriteIntent> record, final String key, final EventsDeleted deleted) {
+        final SessionView view = sessions.get(key);
+        if (view == null) {
+            reject(record, "session " + key + " is unknown: nothing to delete");
+            return;
+        }
+        if (deleted.getEventId() != null) {
+            final Long offset = eventIds.get(SessionEventIdKey.of(key, deleted.getEventId()));
+            if (offset == null) {
+                reject(record, "event " + deleted.getEventId() + " is unknown in session " + key);
+                return;
+            }
+            softDelete(record, view, events.get(SessionOffsetKey.of(key, offset)));
+        } else if (deleted.getMinOffset() != null) {
+            try (KeyValueIterator<Bytes, StampedEvent> tail = events.range(
+                    SessionOffsetKey.from(key, deleted.getMinOffset()), SessionOffsetKey.to(key))) {
+                tail.forEachRemaining(entry -> softDelete(record, view, entry.value));
+            }
+        } else {
+            reject(record, "a delete needs min_offset or event_id");
+            return;
+        }
+        save(record, view);
+    }
+
+    /** Marks one stored event deleted and re-emits it; an event already deleted is left as it is. */
+    private void softDelete(final Record<String, WriteIntent> record, final SessionView view, final StampedEvent stamped) {
+        if (stamped.getEvent().getDeleted()) {
+            return;
+        }
+        stamped.getEvent().setDeleted(true);
+        stamped.setStampedAt(Instant.now());
+        events.put(SessionOffsetKey.of(stamped.getSessionKey(), stamped.getOffset()), stamped);
+        view.setDeletedCount(view.getDeletedCount() + 1);
+        addUnread(view, stamped.getOffset(), -1);
+        context.forward(record.withValue(stamped), ProcessorNames.EVENTS_SINK);
+    }
+
+    /** Last write wins per consumer, in partition order; the unread count of a changed consumer is counted anew. */
+    private void mergeConsumption(final String key, final SessionView view, final Map<String, Long> offsets) {
+        final Map<String, Long> consumption = new HashMap<>(view.getConsumptionOffsets());
+        final Map<String, Long> unread = new HashMap<>(view.getUnreadCounts());
+        offsets.forEach((consumer, offset) -> {
+            consumption.put(consumer, offset);
+            unread.put(consumer, countVisibleAfter(key, offset, view.getLastOffset()));
+        });
+        view.setConsumptionOffsets(consumption);
+        view.setUnreadCounts(unread);
+    }
+
+    private long countVisibleAfter(final String key, final long consumed, final long lastOffset) {
+        if (consumed >= lastOffset) {
+            return 0;
+        }
+        long visible = 0;
+        try (KeyValueIterator<Bytes, StampedEvent> after = events.range(
+                SessionOffsetKey.from(key, consumed + 1), SessionOffsetKey.to(key))) {
+            while (after.hasNext()) {
+                if (!after.next().value.getEvent().getDeleted()) {
+                    visible++;
+                }
+            }
+        }
+        return visible;
+    }
+
+    /** Unread = visible events above a consumer's offset: an event at {@code offset} adds or removes one. */
+    private static void addUnread(final SessionView view, final long offset, final int delta) {
+        final Map<String, Long> unread = new HashMap<>(view.getUnreadCounts());
+        view.getConsumptionOffsets().forEach((consumer, consumed) -> {
+            if (offset > consumed) {
+                unread.merge(consumer, (long) delta, Long::sum);
+            }
+        });
+        view.setUnreadCounts(unread);
+    }
+
+    private void save(final Record<String, WriteIntent> record, final SessionView view) {
+        view.setUpdatedAt(Instant.now());
+        sessions.put(view.getSessionKey(), view);
+        context.forward(record.withValue(view), ProcessorNames.SESSIONS_SINK);
+    }
+
+    private void reject(final Record<String, WriteIntent> record, final String reason) {
+        final var metadata = context.recordMetadata();
+        context.forward(record.withHeaders(RejectedRecords.headers(reason, "processor.apply",
+                metadata.map(m -> m.topic()).orElse(""), metadata.map(m -> m.partition()).orElse(-1),
+                metadata.map(m -> m.offset()).orElse(-1L))), ProcessorNames.REJECTED_SINK);
+    }
+
+    /** A session seen first: created at its first event's time, with Parlant's zeroed {@code client} offset. */
+    private static SessionView newView(final String key, final Origin origin, final Instant createdAt, final Instant now) {
+        return SessionView.newBuilder()
+                .setSessionKey(key).setOrigin(origin).setId(key).setCreatedAt(createdAt)
+                .setConsumptionOffsets(new HashMap<>(Map.of(DEFAULT_CONSUMER, 0L)))
+                .setUnreadCounts(new HashMap<>(Map.of(DEFAULT_CONSUMER, 0L)))
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    private static String statusOf(final CanonicalEvent event) {
+        try {
+            final JsonNode status = JSON.readTree(event.getDataJson()).get("status");
+            return status == null ? null : status.asText();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

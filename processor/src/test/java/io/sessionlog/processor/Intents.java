@@ -1,0 +1,53 @@
+package io.sessionlog.processor;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.EventsDeleted;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.SessionPatched;
+import io.sessionlog.schemas.avro.WriteIntent;
+
+/** Write intents as ingest produces them, for the processor's tests. */
+final class Intents {
+
+    static final Instant T0 = Instant.parse("2025-01-29T09:27:41Z");
+
+    private Intents() {
+    }
+
+    static WriteIntent event(final String session, final String id) {
+        return event(session, id, "RID(" + session + ")::turn", false);
+    }
+
+    static WriteIntent event(final String session, final String id, final String correlationId, final boolean deleted) {
+        final CanonicalEvent event = CanonicalEvent.newBuilder()
+                .setEventId(id).setOrigin(Origin.FLUX0).setKind(EventKind.MESSAGE).setType("message").setSource("user")
+                .setCorrelationId(correlationId).setOccurredAt(T0).setDeleted(deleted)
+                .setDataJson("{\"type\":\"message\",\"parts\":[]}").setSessionId(session).setSchemaRef("flux0.EventDTO")
+                .setRaw(ByteBuffer.wrap(("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8)))
+                .build();
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    }
+
+    static WriteIntent deleteFrom(final String session, final long minOffset) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(EventsDeleted.newBuilder().setMinOffset(minOffset).build()).build();
+    }
+
+    static WriteIntent deleteEvent(final String session, final String eventId) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(EventsDeleted.newBuilder().setEventId(eventId).build()).build();
+    }
+
+    static WriteIntent consumed(final String session, final String consumer, final long offset) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(SessionPatched.newBuilder().setConsumptionOffsets(Map.of(consumer, offset)).build()).build();
+    }
+}
