@@ -1,0 +1,23 @@
+package io.sessionlog.projections;
+
+/**
+ * Every node and store of the projections topology, in one place. Store names are the names interactive queries
+ * use and the suffix of their changelog topics: a rename is a breaking change.
+ */
+public final class ProjectionNames {
+
+    public static final String EVENTS_SOURCE = "events-source";
+    public static final String SESSIONS_SOURCE = "sessions-source";
+    public static final String EVENT_PROJECTOR = "event-projector";
+    public static final String SESSION_PROJECTOR = "session-projector";
+
+    /** (session key, offset) → StampedEvent: listings are range scans of one session. */
+    public static final String EVENTS_STORE = "events-by-session-offset";
+    /** (session key, event id) → offset: one event by id. */
+    public static final String EVENT_IDS_STORE = "event-offsets-by-id";
+    /** Session key → SessionView. */
+    public static final String SESSIONS_STORE = "session-views";
+
+    private ProjectionNames() {
+    }
+}

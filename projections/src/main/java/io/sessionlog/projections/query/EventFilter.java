@@ -1,0 +1,27 @@
+package io.sessionlog.projections.query;
+
+import java.util.Set;
+
+import io.sessionlog.schemas.avro.StampedEvent;
+
+/**
+ * The filters of {@code GET /v1/sessions/{id}/events}, all ANDed as flux0 and Parlant do: offset from
+ * {@code minOffset}, type in {@code types} (any when empty), exact source, exact correlation id, correlation root,
+ * deleted events only when asked for.
+ */
+public record EventFilter(long minOffset, Set<String> types, String source, String correlationId,
+                          String correlationRoot, boolean includeDeleted, int limit) {
+
+    public static final int MAX_LIMIT = 10_000;
+
+    public boolean matches(final StampedEvent stamped) {
+        final var event = stamped.getEvent();
+        return stamped.getOffset() >= minOffset
+                && (includeDeleted || !event.getDeleted())
+                && (types.isEmpty() || types.contains(event.getType()))
+                && (source == null || source.equals(event.getSource()))
+                && (correlationId == null || correlationId.equals(event.getCorrelationId()))
+                && (correlationRoot == null || (stamped.getCorrelation() != null
+                        && correlationRoot.equals(stamped.getCorrelation().getRoot())));
+    }
+}

@@ -1,0 +1,56 @@
+package io.sessionlog.projections.query;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.sessionlog.projections.ProjectionNames;
+import io.sessionlog.schemas.avro.SessionView;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.keys.SessionEventIdKey;
+import io.sessionlog.schemas.keys.SessionOffsetKey;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Reads of the local stores: a session's view, its events by offset range, one event by id. */
+public final class SessionQueries {
+
+    private final StoreLookup stores;
+
+    public SessionQueries(final StoreLookup stores) {
+        this.stores = stores;
+    }
+
+    public Optional<SessionView> session(final String sessionKey) {
+        final ReadOnlyKeyValueStore<String, SessionView> views = stores.keyValueStore(ProjectionNames.SESSIONS_STORE);
+        return Optional.ofNullable(views.get(sessionKey));
+    }
+
+    /** The matching events in offset order: a range scan of the session from {@code minOffset}, not a full scan. */
+    public List<StampedEvent> events(final String sessionKey, final EventFilter filter) {
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE);
+        final List<StampedEvent> matches = new ArrayList<>();
+        try (KeyValueIterator<Bytes, StampedEvent> range = events.range(
+                SessionOffsetKey.from(sessionKey, filter.minOffset()), SessionOffsetKey.to(sessionKey))) {
+            while (range.hasNext() && matches.size() < filter.limit()) {
+                final StampedEvent event = range.next().value;
+                if (filter.matches(event)) {
+                    matches.add(event);
+                }
+            }
+        }
+        return matches;
+    }
+
+    /** One event by id, deleted or not. */
+    public Optional<StampedEvent> event(final String sessionKey, final String eventId) {
+        final ReadOnlyKeyValueStore<Bytes, Long> ids = stores.keyValueStore(ProjectionNames.EVENT_IDS_STORE);
+        final Long offset = ids.get(SessionEventIdKey.of(sessionKey, eventId));
+        if (offset == null) {
+            return Optional.empty();
+        }
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE);
+        return Optional.ofNullable(events.get(SessionOffsetKey.of(sessionKey, offset)));
+    }
+}

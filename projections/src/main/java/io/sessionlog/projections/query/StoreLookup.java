@@ -1,0 +1,13 @@
+package io.sessionlog.projections.query;
+
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * How queries reach a store: through {@code KafkaStreams#store} in the app, directly in TopologyTestDriver tests.
+ * Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the store is not queryable.
+ */
+@FunctionalInterface
+public interface StoreLookup {
+
+    <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name);
+}

@@ -1,0 +1,120 @@
+package io.sessionlog.projections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import io.sessionlog.projections.http.Flux0Dtos;
+import io.sessionlog.projections.query.EventFilter;
+import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.SessionView;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.registry.MockSchemaRegistry;
+import io.sessionlog.schemas.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectionsTopologyTest {
+
+    private static final String SCOPE = "projections-test";
+    private static final Topics TOPICS = new Topics("t.");
+    private static final Instant T0 = Instant.parse("2025-01-29T09:27:41Z");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, StampedEvent> events;
+    private TestInputTopic<String, SessionView> sessions;
+    private SessionQueries queries;
+
+    @BeforeEach
+    void start() {
+        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
+        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
+                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde), props);
+        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
+                SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
+        sessions = driver.createInputTopic(TOPICS.sessions(), Serdes.String().serializer(),
+                SpecificAvroSerde.forValues(SessionView.class, serde).serializer());
+        queries = new SessionQueries(driver::getKeyValueStore);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        MockSchemaRegistry.dropScope(SCOPE);
+    }
+
+    @Test
+    void listsOneSessionsEventsInOffsetOrderFromMinOffsetWithoutOtherSessions() {
+        for (int offset = 0; offset < 5; offset++) {
+            events.pipeInput("a", stamped("a", offset, "message", false));
+            events.pipeInput("ab", stamped("ab", offset, "status", false));
+        }
+        final List<Long> offsets = queries.events("a", filter(2, Set.of(), false)).stream().map(StampedEvent::getOffset).toList();
+        assertEquals(List.of(2L, 3L, 4L), offsets);
+        assertTrue(queries.events("a", filter(0, Set.of(), false)).stream().allMatch(e -> e.getSessionKey().equals("a")),
+                "a session key that is a prefix of another does not leak its neighbour's events");
+        assertEquals(5, queries.events("ab", filter(0, Set.of("status"), false)).size());
+        assertEquals(0, queries.events("a", filter(0, Set.of("status"), false)).size());
+    }
+
+    @Test
+    void hidesDeletedEventsUnlessAskedAndFindsThemById() {
+        events.pipeInput("a", stamped("a", 0, "message", false));
+        events.pipeInput("a", stamped("a", 1, "message", false));
+        events.pipeInput("a", stamped("a", 1, "message", true));
+        assertEquals(List.of(0L), queries.events("a", filter(0, Set.of(), false)).stream().map(StampedEvent::getOffset).toList());
+        assertEquals(2, queries.events("a", filter(0, Set.of(), true)).size());
+        assertTrue(queries.event("a", "a-1").orElseThrow().getEvent().getDeleted());
+    }
+
+    @Test
+    void rendersExactlyFlux0sEventDtoAndSessionDto() {
+        events.pipeInput("zv3h4j5Fjv", stamped("zv3h4j5Fjv", 0, "message", false));
+        sessions.pipeInput("zv3h4j5Fjv", SessionView.newBuilder().setSessionKey("zv3h4j5Fjv").setOrigin(Origin.FLUX0)
+                .setId("zv3h4j5Fjv").setCreatedAt(T0).setConsumptionOffsets(Map.of("client", 0L)).setLastOffset(0)
+                .setEventCount(1).setUpdatedAt(T0).build());
+
+        final var event = Flux0Dtos.event(queries.events("zv3h4j5Fjv", filter(0, Set.of(), false)).get(0));
+        assertEquals("{\"id\":\"zv3h4j5Fjv-0\",\"correlation_id\":\"RID(x)::y\",\"type\":\"message\",\"source\":\"user\","
+                + "\"offset\":0,\"data\":{\"type\":\"message\",\"parts\":[]},\"deleted\":false,"
+                + "\"created_at\":\"2025-01-29T09:27:41Z\",\"metadata\":null}", event.toString());
+        final var session = Flux0Dtos.session(queries.session("zv3h4j5Fjv").orElseThrow(), false);
+        assertEquals("{\"id\":\"zv3h4j5Fjv\",\"agent_id\":null,\"user_id\":null,\"consumption_offsets\":{\"client\":0},"
+                + "\"created_at\":\"2025-01-29T09:27:41Z\",\"title\":null}", session.toString());
+    }
+
+    private static EventFilter filter(final long minOffset, final Set<String> types, final boolean includeDeleted) {
+        return new EventFilter(minOffset, types, null, null, null, includeDeleted, EventFilter.MAX_LIMIT);
+    }
+
+    private static StampedEvent stamped(final String session, final long offset, final String type, final boolean deleted) {
+        final CanonicalEvent event = CanonicalEvent.newBuilder().setEventId(session + "-" + offset).setOrigin(Origin.FLUX0)
+                .setKind(EventKind.valueOf(type.toUpperCase(java.util.Locale.ROOT))).setType(type).setSource("user")
+                .setCorrelationId("RID(x)::y").setOccurredAt(T0).setDeleted(deleted)
+                .setDataJson("{\"type\":\"" + type + "\",\"parts\":[]}").setSchemaRef("flux0.EventDTO")
+                .setRaw(ByteBuffer.wrap(new byte[0])).build();
+        return StampedEvent.newBuilder().setSessionKey(session).setOffset(offset).setEvent(event)
+                .setIngestedAt(T0).setStampedAt(T0).build();
+    }
+}
