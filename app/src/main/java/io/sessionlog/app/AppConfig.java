@@ -1,0 +1,69 @@
+package io.sessionlog.app;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.sessionlog.schemas.ClusterConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Settings of the process itself: which roles run, where HTTP listens, the embedded default's folder and ports. */
+public final class AppConfig extends AbstractConfig {
+
+    public static final String ROLES = "roles";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+
+    public static final String INGEST = "ingest";
+    public static final String PROCESSOR = "processor";
+    public static final String PROJECTIONS = "projections";
+    public static final String REGISTRY = "registry";
+    private static final Set<String> KNOWN_ROLES = Set.of(INGEST, PROCESSOR, PROJECTIONS, REGISTRY);
+
+    private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
+            .define(ROLES, Type.LIST, List.of(INGEST, PROCESSOR, PROJECTIONS), AppConfig::validateRoles, Importance.HIGH,
+                    "Roles this process runs: ingest, processor, projections, registry (comma-separated). The embedded "
+                            + "default always runs the registry too.")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.HIGH, "Interface the HTTP API listens on.")
+            .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH, "Port of the HTTP API; 0 picks a free one.")
+            .define(DATA_DIR, Type.STRING, "data", Importance.HIGH,
+                    "Folder of the embedded broker's data and the state stores; kept across restarts.")
+            .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
+                    "Client port of the embedded broker, used when kafka.bootstrap.servers is empty.");
+
+    public AppConfig(final Map<?, ?> values) {
+        super(DEF, values);
+    }
+
+    public static ConfigDef configDef() {
+        return DEF;
+    }
+
+    public boolean runs(final String role) {
+        return getList(ROLES).contains(role);
+    }
+
+    public boolean embedded() {
+        return getString(ClusterConfig.BOOTSTRAP_SERVERS).isBlank();
+    }
+
+    private static void validateRoles(final String name, final Object value) {
+        @SuppressWarnings("unchecked")
+        final List<String> roles = (List<String>) value;
+        if (roles.isEmpty()) {
+            throw new ConfigException(name, value, "name at least one role of " + KNOWN_ROLES);
+        }
+        for (final String role : roles) {
+            if (!KNOWN_ROLES.contains(role)) {
+                throw new ConfigException(name, value, "unknown role '" + role + "'; roles are " + KNOWN_ROLES);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.sessionlog.app;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.sessionlog.http.Json;
+
+/** {@code /health/live} (the process answers) and {@code /health/ready} (every Streams app of this process RUNNING). */
+final class HealthRoutes {
+
+    private HealthRoutes() {
+    }
+
+    /** @param states each running role's state, read at request time */
+    static void register(final Javalin app, final Supplier<Map<String, String>> states) {
+        app.get("/health/live", ctx -> Json.answer(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
+        app.get("/health/ready", ctx -> {
+            final Map<String, String> current = states.get();
+            final boolean ready = current.values().stream().allMatch(s -> s.equals("RUNNING") || s.equals("UP"));
+            final ObjectNode body = Json.MAPPER.createObjectNode().put("status", ready ? "UP" : "DOWN");
+            final ObjectNode roles = body.putObject("roles");
+            current.forEach(roles::put);
+            if (!ready) {
+                ctx.header("Retry-After", "1");
+            }
+            Json.answer(ctx, ready ? 200 : 503, body);
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package io.sessionlog.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import io.javalin.Javalin;
+import io.sessionlog.embedded.EmbeddedKafkaCluster;
+import io.sessionlog.http.Problems;
+import io.sessionlog.ingest.IngestConfig;
+import io.sessionlog.ingest.http.IngestRoutes;
+import io.sessionlog.ingest.kafka.IntentPublisher;
+import io.sessionlog.processor.ProcessorConfig;
+import io.sessionlog.processor.ProcessorService;
+import io.sessionlog.projections.ProjectionsConfig;
+import io.sessionlog.projections.ProjectionsService;
+import io.sessionlog.projections.http.QueryRoutes;
+import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.registry.RegistryConfig;
+import io.sessionlog.registry.SchemaRegistryServer;
+import io.sessionlog.schemas.ClusterConfig;
+import io.sessionlog.schemas.TopicProvisioner;
+import io.sessionlog.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sessionlog process: on the embedded default a real KRaft broker and a schema registry first, then the roles it
+ * runs (ingest, processor, projections) behind one HTTP server. Started in dependency order, closed in reverse.
+ */
+public final class Sessionlog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sessionlog.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Map<String, java.util.function.Supplier<String>> roleStates = new LinkedHashMap<>();
+    private String bootstrapServers;
+    private String registryUrl;
+    private Javalin http;
+
+    private Sessionlog() {
+    }
+
+    /** Starts everything {@code settings} asks for; on failure, stops what had started and rethrows. */
+    public static Sessionlog start(final Map<String, String> settings) {
+        final Sessionlog app = new Sessionlog();
+        try {
+            app.startAll(new HashMap<>(settings));
+            return app;
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    private void startAll(final Map<String, String> settings) {
+        final long begin = System.nanoTime();
+        final AppConfig config = new AppConfig(settings);
+        final Path dataDir = Path.of(config.getString(AppConfig.DATA_DIR)).toAbsolutePath();
+        if (config.embedded()) {
+            started.push(DataDirLock.acquire(dataDir));
+            final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dataDir.resolve("kafka"))
+                    .brokerPort(config.getInt(AppConfig.EMBEDDED_KAFKA_PORT)).build();
+            started.push(kafka);
+            kafka.start(Duration.ofSeconds(60));
+            settings.put(ClusterConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        }
+        bootstrapServers = settings.get(ClusterConfig.BOOTSTRAP_SERVERS);
+        settings.putIfAbsent(ProcessorConfig.STATE_DIR, dataDir.resolve("streams").toString());
+        settings.putIfAbsent(ProjectionsConfig.STATE_DIR, dataDir.resolve("streams").toString());
+
+        if (config.embedded() || config.runs(AppConfig.REGISTRY)) {
+            final SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(settings));
+            started.push(registry);
+            if (config.embedded() && !settings.containsKey(ClusterConfig.SCHEMA_REGISTRY_URL)) {
+                settings.put(ClusterConfig.SCHEMA_REGISTRY_URL, registry.url());
+            }
+        }
+        registryUrl = new AppConfig(settings).getString(ClusterConfig.SCHEMA_REGISTRY_URL);
+
+        final AppConfig resolved = new AppConfig(settings);
+        TopicProvisioner.ensureTopics(ClusterConfig.kafkaClientConfig(resolved), new Topics(resolved.getString(ClusterConfig.TOPIC_PREFIX)),
+                resolved.getInt(ClusterConfig.TOPIC_PARTITIONS), resolved.getShort(ClusterConfig.TOPIC_REPLICATION_FACTOR));
+        startRoles(resolved, settings);
+        LOG.info("sessionlog ready in {} ms: HTTP {}, Kafka {}, schema registry {}, roles {}",
+                Duration.ofNanos(System.nanoTime() - begin).toMillis(), httpUrl(), bootstrapServers, registryUrl,
+                resolved.getList(AppConfig.ROLES));
+    }
+
+    private void startRoles(final AppConfig config, final Map<String, String> settings) {
+        final boolean serves = config.runs(AppConfig.INGEST) || config.runs(AppConfig.PROJECTIONS);
+        http = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
+        });
+        Problems.install(http);
+        HealthRoutes.register(http, this::states);
+
+        if (config.runs(AppConfig.INGEST)) {
+            final IngestConfig ingest = new IngestConfig(settings);
+            final IntentPublisher publisher = new IntentPublisher(ingest.producerConfig(), ingest.serdeConfig(),
+                    new Topics(ingest.getString(ClusterConfig.TOPIC_PREFIX)).raw());
+            started.push(publisher);
+            new IngestRoutes(publisher, ingest).register(http);
+            roleStates.put(AppConfig.INGEST, () -> "UP");
+        }
+        ProjectionsService projections = null;
+        if (config.runs(AppConfig.PROJECTIONS)) {
+            final ProjectionsConfig projectionsConfig = new ProjectionsConfig(settings);
+            final String host = config.getString(AppConfig.HTTP_HOST);
+            // application.server needs the bound port: bind HTTP first when the port is picked at start.
+            final int port = config.getInt(AppConfig.HTTP_PORT) == 0 ? startHttp(config) : config.getInt(AppConfig.HTTP_PORT);
+            projections = new ProjectionsService(projectionsConfig, advertised(host) + ":" + port);
+            started.push(projections);
+            new QueryRoutes(new SessionQueries(projections)).register(http);
+            final ProjectionsService running = projections;
+            roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
+        }
+        if (config.runs(AppConfig.PROCESSOR)) {
+            final ProcessorService processor = new ProcessorService(new ProcessorConfig(settings));
+            started.push(processor);
+            processor.start();
+            roleStates.put(AppConfig.PROCESSOR, () -> processor.state().name());
+        }
+        if (projections != null) {
+            projections.start();
+        }
+        if (http.jettyServer().server().isStarted()) {
+            return;
+        }
+        if (serves || !roleStates.isEmpty()) {
+            startHttp(config);
+        }
+    }
+
+    private int startHttp(final AppConfig config) {
+        final Javalin server = http;
+        started.push(server::stop);
+        server.start(config.getString(AppConfig.HTTP_HOST), config.getInt(AppConfig.HTTP_PORT));
+        return server.port();
+    }
+
+    private static String advertised(final String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    }
+
+    private Map<String, String> states() {
+        final Map<String, String> states = new LinkedHashMap<>();
+        roleStates.forEach((role, state) -> states.put(role, state.get()));
+        return states;
+    }
+
+    public boolean ready() {
+        return states().values().stream().allMatch(s -> s.equals("RUNNING") || s.equals("UP"));
+    }
+
+    public String httpUrl() {
+        return http == null ? "" : "http://" + advertised("127.0.0.1") + ":" + http.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Optional<String> registryUrl() {
+        return Optional.ofNullable(registryUrl);
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
+        }
+        LOG.info("sessionlog stopped");
+    }
+}
