@@ -77,7 +77,8 @@ public final class Sessionlog implements AutoCloseable {
         if (config.embedded() || config.runs(AppConfig.REGISTRY)) {
             final SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(settings));
             started.push(registry);
-            if (config.embedded() && !settings.containsKey(ClusterConfig.SCHEMA_REGISTRY_URL)) {
+            // The serdes of this process use its own registry unless told otherwise.
+            if (!settings.containsKey(ClusterConfig.SCHEMA_REGISTRY_URL)) {
                 settings.put(ClusterConfig.SCHEMA_REGISTRY_URL, registry.url());
             }
         }

@@ -1,0 +1,69 @@
+package io.sessionlog.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
+
+/** A small HTTP client for the app's tests. */
+final class Http {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    Http(final String base) {
+        this.base = base;
+    }
+
+    record Answer(int status, JsonNode body, String contentType) {
+    }
+
+    Answer post(final String path, final byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    Answer post(final String path, final String body) {
+        return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Answer get(final String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    /** Polls {@code path} until {@code done} holds for its answer, or fails after {@code timeout}. */
+    Answer awaitGet(final String path, final Predicate<Answer> done, final Duration timeout) {
+        return Awaitility.await("GET " + path).atMost(timeout).pollInterval(Duration.ofMillis(20))
+                .until(() -> get(path), done::test);
+    }
+
+    static List<Long> offsets(final Answer answer) {
+        return java.util.stream.StreamSupport.stream(answer.body().get("data").spliterator(), false)
+                .map(e -> e.get("offset").asLong()).toList();
+    }
+
+    private Answer send(final HttpRequest.Builder request) {
+        try {
+            final HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            final String text = response.body();
+            return new Answer(response.statusCode(), text.isEmpty() ? JSON.nullNode() : JSON.readTree(text),
+                    response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new AssertionError("HTTP call failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.sessionlog.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
+
+import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.processor.RejectedRecords;
+import io.sessionlog.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The slice on the shared broker: every role and the registry in one app, with topics and groups of its own. */
+@ExtendWith(SharedKafkaCluster.class)
+class SliceIT {
+
+    private static final String PREFIX = "slice-" + System.nanoTime() + ".";
+    private static Sessionlog app;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        final Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", SharedKafkaCluster.bootstrapServers());
+        settings.put(AppConfig.ROLES, "ingest,processor,projections,registry");
+        settings.put("registry.port", "0");
+        settings.put("registry.topic", PREFIX + "_schemas");
+        settings.put(AppConfig.HTTP_PORT, "0");
+        settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir("slice").toString());
+        settings.put("topic.prefix", PREFIX);
+        settings.put("topic.partitions", "4");
+        settings.put("processor.application.id", PREFIX + "processor");
+        settings.put("projections.application.id", PREFIX + "projections");
+        app = Sessionlog.start(settings);
+        http = new Http(app.httpUrl());
+        http.awaitGet("/health/ready", a -> a.status() == 200, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void concurrentWritersToManySessionsGetGaplessOffsetsPerSession() throws Exception {
+        final int sessions = 40;
+        final int perSession = 15;
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            final List<CompletableFuture<Integer>> posts = new ArrayList<>();
+            for (int n = 0; n < perSession; n++) {
+                for (int s = 0; s < sessions; s++) {
+                    final String body = event("e" + s + "-" + n);
+                    final String path = "/v1/sessions/many-" + s + "/events";
+                    posts.add(CompletableFuture.supplyAsync(() -> http.post(path, body).status(), pool));
+                }
+            }
+            for (final CompletableFuture<Integer> post : posts) {
+                assertEquals(202, post.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        final List<Long> expected = LongStream.range(0, perSession).boxed().toList();
+        for (int s = 0; s < sessions; s++) {
+            final Http.Answer answer = http.awaitGet("/v1/sessions/many-" + s + "/events",
+                    a -> a.status() == 200 && a.body().get("data").size() == perSession, Duration.ofSeconds(20));
+            assertEquals(expected, Http.offsets(answer), "session many-" + s);
+        }
+    }
+
+    @Test
+    void aRefusedRequestAnswersProblemJsonNamingEveryInvalidItem() {
+        final String bad = "[" + event("ok-1") + ",{\"id\":\"x\",\"type\":\"robot\"}]";
+        final Http.Answer answer = http.post("/v1/sessions/refused/events", bad);
+        assertEquals(400, answer.status());
+        assertEquals("application/problem+json", answer.contentType());
+        assertEquals(400, answer.body().get("status").asInt());
+        final List<String> fields = new ArrayList<>();
+        answer.body().get("errors").forEach(e -> {
+            assertEquals(1, e.get("index").asInt());
+            fields.add(e.get("field").asText());
+        });
+        assertTrue(fields.containsAll(List.of("correlation_id", "type", "source", "data", "created_at")), fields.toString());
+        assertEquals(404, http.get("/v1/sessions/refused").status(), "nothing of the refused request was written");
+    }
+
+    @Test
+    void unreadableBytesOnTheRawTopicGoToRejectedUnderExactlyOnce() {
+        final Topics topics = new Topics(PREFIX);
+        final byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", SharedKafkaCluster.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.raw(), "corrupt".getBytes(StandardCharsets.UTF_8), garbage));
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", SharedKafkaCluster.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, PREFIX + "rejected-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.rejected()));
+            final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+            Awaitility.await("a rejected record").atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not avro"));
+            });
+            final ConsumerRecord<byte[], byte[]> rejected = seen.stream()
+                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not avro")).findFirst().orElseThrow();
+            assertEquals("processor.deserialize", new String(rejected.headers().lastHeader(RejectedRecords.STAGE).value(), StandardCharsets.UTF_8));
+            assertEquals(topics.raw(), new String(rejected.headers().lastHeader(RejectedRecords.SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
+        }
+        assertEquals(202, http.post("/v1/sessions/after-corrupt/events", event("after")).status());
+        assertEquals(List.of(0L), Http.offsets(http.awaitGet("/v1/sessions/after-corrupt/events",
+                a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10))), "the processor keeps running");
+    }
+
+    private static String event(final String id) {
+        return "{\"id\":\"" + id + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\",\"source\":\"user\","
+                + "\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"hi\"}]},"
+                + "\"created_at\":\"2025-01-29T09:27:41Z\"}";
+    }
+}
