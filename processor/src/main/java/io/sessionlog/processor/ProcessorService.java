@@ -2,6 +2,7 @@ package io.sessionlog.processor;
 
 import java.time.Duration;
 
+import io.sessionlog.schemas.serde.SchemaRegistrations;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -13,8 +14,10 @@ public final class ProcessorService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorService.class);
     private final KafkaStreams streams;
+    private final ProcessorConfig config;
 
     public ProcessorService(final ProcessorConfig config) {
+        this.config = config;
         this.streams = new KafkaStreams(ProcessorTopology.build(config.topics(), config.serdeConfig()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(error -> {
@@ -25,6 +28,8 @@ public final class ProcessorService implements AutoCloseable {
     }
 
     public void start() {
+        SchemaRegistrations.ensure(config.serdeConfig(), ProcessorTopology.valueSchemas(config.topics(),
+                config.getString(ProcessorConfig.APPLICATION_ID)));
         streams.start();
     }
 

@@ -3,6 +3,7 @@ package io.sessionlog.processor;
 import java.util.Map;
 
 import io.sessionlog.schemas.Topics;
+import org.apache.avro.Schema;
 import io.sessionlog.schemas.avro.Correlation;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
@@ -19,6 +20,21 @@ import org.apache.kafka.streams.state.Stores;
 public final class ProcessorTopology {
 
     private ProcessorTopology() {
+    }
+
+    /** The value schema of every topic the topology writes, changelogs included. */
+    public static Map<String, Schema> valueSchemas(final Topics topics, final String applicationId) {
+        return Map.of(
+                topics.events(), StampedEvent.getClassSchema(),
+                topics.sessions(), SessionView.getClassSchema(),
+                topics.rejected(), WriteIntent.getClassSchema(),
+                changelog(applicationId, ProcessorNames.SESSIONS_STORE), SessionView.getClassSchema(),
+                changelog(applicationId, ProcessorNames.EVENTS_STORE), StampedEvent.getClassSchema(),
+                changelog(applicationId, ProcessorNames.CHAINS_STORE), Correlation.getClassSchema());
+    }
+
+    private static String changelog(final String applicationId, final String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 
     public static Topology build(final Topics topics, final Map<String, Object> serdeConfig) {

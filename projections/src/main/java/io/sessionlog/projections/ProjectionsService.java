@@ -2,7 +2,12 @@ package io.sessionlog.projections;
 
 import java.time.Duration;
 
+import java.util.Map;
+
 import io.sessionlog.projections.query.StoreLookup;
+import io.sessionlog.schemas.avro.SessionView;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.serde.SchemaRegistrations;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -17,9 +22,11 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionsService.class);
     private final KafkaStreams streams;
+    private final ProjectionsConfig config;
 
     /** @param applicationServer {@code host:port} where this instance answers queries (application.server) */
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer) {
+        this.config = config;
         this.streams = new KafkaStreams(ProjectionsTopology.build(config.topics(), config.serdeConfig()),
                 config.streamsProperties(applicationServer));
         streams.setUncaughtExceptionHandler(error -> {
@@ -30,6 +37,10 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup {
     }
 
     public void start() {
+        final String id = config.getString(ProjectionsConfig.APPLICATION_ID);
+        SchemaRegistrations.ensure(config.serdeConfig(), Map.of(
+                id + "-" + ProjectionNames.EVENTS_STORE + "-changelog", StampedEvent.getClassSchema(),
+                id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema()));
         streams.start();
     }
 

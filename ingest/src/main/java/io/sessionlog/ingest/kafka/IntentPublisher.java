@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SchemaRegistrations;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,10 +24,13 @@ public final class IntentPublisher implements AutoCloseable {
 
     public IntentPublisher(final Map<String, Object> producerConfig, final Map<String, Object> serdeConfig,
                            final String topic) {
+        SchemaRegistrations.ensure(serdeConfig, Map.of(topic, WriteIntent.getClassSchema()));
         final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
         values.configure(serdeConfig, false);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), values);
         this.topic = topic;
+        // Fetch the topic's metadata now, so the first request does not wait for it.
+        producer.partitionsFor(topic);
     }
 
     /**
