@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sessionlog.http.ApiKeys;
 import io.sessionlog.schemas.ClusterConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -18,6 +19,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String ROLES = "roles";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String API_KEYS = "http.api.keys";
     public static final String DATA_DIR = "data.dir";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
 
@@ -33,6 +35,9 @@ public final class AppConfig extends AbstractConfig {
                             + "default always runs the registry too.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.HIGH, "Interface the HTTP API listens on.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH, "Port of the HTTP API; 0 picks a free one.")
+            .define(API_KEYS, Type.PASSWORD, "", Importance.HIGH,
+                    "Bearer API keys, comma-separated <key>:<scope>[+<scope>] (scopes read, write, admin). Empty: no "
+                            + "authentication, and the HTTP API listens on loopback only.")
             .define(DATA_DIR, Type.STRING, "data", Importance.HIGH,
                     "Folder of the embedded broker's data and the state stores; kept across restarts.")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
@@ -48,6 +53,31 @@ public final class AppConfig extends AbstractConfig {
 
     public boolean runs(final String role) {
         return getList(ROLES).contains(role);
+    }
+
+    public ApiKeys apiKeys() {
+        final String value = getPassword(API_KEYS).value();
+        try {
+            return ApiKeys.parse(value.isBlank() ? List.of() : List.of(value.split(",")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(API_KEYS + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Where HTTP listens: without API keys, loopback only, whatever {@code http.host} says, so that an
+     * unauthenticated API is never exposed by accident.
+     */
+    public String httpHost() {
+        final String host = getString(HTTP_HOST);
+        if (apiKeys().enabled() || isLoopback(host)) {
+            return host;
+        }
+        return "127.0.0.1";
+    }
+
+    static boolean isLoopback(final String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     public boolean embedded() {

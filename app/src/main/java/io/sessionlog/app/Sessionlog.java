@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.javalin.Javalin;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
+import io.sessionlog.http.ApiKeys;
 import io.sessionlog.http.Problems;
 import io.sessionlog.ingest.IngestConfig;
 import io.sessionlog.ingest.http.IngestRoutes;
@@ -100,6 +101,12 @@ public final class Sessionlog implements AutoCloseable {
             cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
         });
         Problems.install(http);
+        final ApiKeys keys = config.apiKeys();
+        keys.install(http);
+        if (!keys.enabled()) {
+            LOG.warn("no API keys configured ({}): the HTTP API needs no authentication and listens on {} only",
+                    AppConfig.API_KEYS, config.httpHost());
+        }
         HealthRoutes.register(http, this::states);
 
         if (config.runs(AppConfig.INGEST)) {
@@ -113,7 +120,7 @@ public final class Sessionlog implements AutoCloseable {
         ProjectionsService projections = null;
         if (config.runs(AppConfig.PROJECTIONS)) {
             final ProjectionsConfig projectionsConfig = new ProjectionsConfig(settings);
-            final String host = config.getString(AppConfig.HTTP_HOST);
+            final String host = config.httpHost();
             // application.server needs the bound port: bind HTTP first when the port is picked at start.
             final int port = config.getInt(AppConfig.HTTP_PORT) == 0 ? startHttp(config) : config.getInt(AppConfig.HTTP_PORT);
             projections = new ProjectionsService(projectionsConfig, advertised(host) + ":" + port);
@@ -142,7 +149,7 @@ public final class Sessionlog implements AutoCloseable {
     private int startHttp(final AppConfig config) {
         final Javalin server = http;
         started.push(server::stop);
-        server.start(config.getString(AppConfig.HTTP_HOST), config.getInt(AppConfig.HTTP_PORT));
+        server.start(config.httpHost(), config.getInt(AppConfig.HTTP_PORT));
         return server.port();
     }
 

@@ -32,6 +32,21 @@ public final class Problems {
         });
     }
 
+    private static String code(final int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 413 -> "payload_too_large";
+            case 422 -> "unprocessable_entity";
+            case 429 -> "too_many_requests";
+            case 503 -> "service_unavailable";
+            case 504 -> "gateway_timeout";
+            default -> status >= 500 ? "internal_server_error" : "bad_request";
+        };
+    }
+
     public static void write(final Context ctx, final Problem problem) {
         if (problem.status() < 500) {
             LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.getMessage());
@@ -46,6 +61,8 @@ public final class Problems {
             problem.errors().forEach(e -> errors.addObject().put("index", e.index()).put("field", e.field())
                     .put("reason", e.reason()));
         }
+        // Inkeep's SDK reads {"error": {"code", "message"}} from problem bodies: an RFC 9457 extension member.
+        body.putObject("error").put("code", code(problem.status())).put("message", problem.detail().orElse(problem.title()));
         problem.headers().forEach(ctx::header);
         ctx.status(problem.status()).contentType(CONTENT_TYPE).result(body.toString());
     }

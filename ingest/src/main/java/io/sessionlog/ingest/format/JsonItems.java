@@ -49,6 +49,47 @@ public final class JsonItems {
         }
     }
 
+    /**
+     * NDJSON: one JSON value per line, blank lines skipped. A line that is not JSON is an error of that line (its
+     * index is the 0-based line number), so one bad line is reported beside the others, not instead of them.
+     */
+    public static List<JsonItem> splitLines(final byte[] body, final List<FieldError> errors) {
+        final List<JsonItem> items = new ArrayList<>();
+        int start = 0;
+        int line = 0;
+        while (start < body.length) {
+            int end = start;
+            while (end < body.length && body[end] != '\n') {
+                end++;
+            }
+            final int contentEnd = end > start && body[end - 1] == '\r' ? end - 1 : end;
+            final byte[] raw = Arrays.copyOfRange(body, start, contentEnd);
+            if (!isBlank(raw)) {
+                try {
+                    final List<JsonItem> parsed = split(raw);
+                    if (parsed.size() != 1 || raw[firstNonBlank(raw)] == '[') {
+                        errors.add(new FieldError(line, "line", "holds an array: NDJSON takes one object per line"));
+                    } else {
+                        items.add(new JsonItem(line, parsed.get(0).node(), parsed.get(0).raw()));
+                    }
+                } catch (Problem notJson) {
+                    errors.add(new FieldError(line, "line", "is not valid JSON: " + notJson.getMessage()));
+                }
+            }
+            start = end + 1;
+            line++;
+        }
+        return items;
+    }
+
+    private static int firstNonBlank(final byte[] raw) {
+        int i = 0;
+        while (i < raw.length && (raw[i] == ' ' || raw[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
     private static JsonItem readItem(final JsonParser parser, final byte[] body, final int index) throws IOException {
         final int start = (int) parser.currentTokenLocation().getByteOffset();
         final JsonNode node = parser.readValueAsTree();

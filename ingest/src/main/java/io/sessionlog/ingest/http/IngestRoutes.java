@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.function.BiFunction;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -15,13 +15,18 @@ import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
+import io.sessionlog.http.Scope;
 import io.sessionlog.ingest.IngestConfig;
-import io.sessionlog.ingest.format.Flux0EventFormat;
+import io.sessionlog.ingest.format.InputFormat;
+import io.sessionlog.ingest.format.IntentReader;
+import io.sessionlog.ingest.format.InvalidInputException;
 import io.sessionlog.ingest.format.JsonItem;
 import io.sessionlog.ingest.format.JsonItems;
+import io.sessionlog.ingest.format.TooLargeException;
 import io.sessionlog.ingest.kafka.IntentPublisher;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.SessionUpserted;
 import io.sessionlog.schemas.avro.WriteIntent;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -29,57 +34,95 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write routes of contract §2. A request is validated whole first (all-or-nothing: one invalid item refuses it
- * with every problem listed, and nothing is written), then every record is sent, and 202 is answered only once Kafka
- * acknowledged all of them.
+ * The write routes of contract §2. A request is read whole first (all or nothing: one invalid item refuses it with
+ * every problem listed, and nothing is written), then every record is sent, and the answer comes only once Kafka
+ * acknowledged all of them: {@code 202}, or for the Inkeep route {@code 200} with the stored events as Inkeep answers.
  */
 public final class IngestRoutes {
 
-    public static final String EVENTS_OF_SESSION = "/v1/sessions/{session_id}/events";
+    public static final String SESSIONS = "/v1/sessions";
+    public static final String SESSION = "/v1/sessions/{session_id}";
+    public static final String FLUX0_EVENTS = "/v1/sessions/{session_id}/events";
+    public static final String FLUX0_EVENT = "/v1/sessions/{session_id}/events/{event_id}";
+    public static final String SYLLABLE_EVENTS = "/v1/syllable/events";
+    public static final String INKEEP_EVENTS = "/v1/inkeep/events";
+    public static final String BULK = "/v1/bulk";
+
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
-    private static final int MAX_SESSION_ID_LENGTH = 256;
     private static final int RETRY_AFTER_SECONDS = 1;
 
     private final IntentPublisher publisher;
-    private final int maxEventBytes;
+    private final IntentReader reader;
 
     public IngestRoutes(final IntentPublisher publisher, final IngestConfig config) {
         this.publisher = publisher;
-        this.maxEventBytes = config.getInt(IngestConfig.MAX_EVENT_BYTES);
+        this.reader = new IntentReader(config.getInt(IngestConfig.MAX_EVENT_BYTES));
     }
 
     public void register(final Javalin app) {
-        app.post(EVENTS_OF_SESSION, this::postFlux0Events);
+        app.post(FLUX0_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.E, JsonItems.split(ctx.bodyAsBytes()),
+                Optional.of(ctx.pathParam("session_id")), Instant.now())), Scope.WRITE);
+        app.post(SYLLABLE_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.Y, JsonItems.split(ctx.bodyAsBytes()),
+                Optional.empty(), Instant.now())), Scope.WRITE);
+        app.post(INKEEP_EVENTS, this::postInkeep, Scope.WRITE);
+        app.post(SESSIONS, ctx -> accepted(ctx, reader.sessions(JsonItems.split(ctx.bodyAsBytes()), Instant.now())), Scope.WRITE);
+        app.patch(SESSION, ctx -> accepted(ctx, List.of(reader.patch(ctx.pathParam("session_id"),
+                single(JsonItems.split(ctx.bodyAsBytes())), Instant.now()))), Scope.WRITE);
+        app.delete(FLUX0_EVENTS, ctx -> accepted(ctx, List.of(reader.deleteFrom(ctx.pathParam("session_id"),
+                minOffset(ctx), Instant.now()))), Scope.WRITE);
+        app.delete(FLUX0_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
+                ctx.pathParam("event_id"), Instant.now()))), Scope.WRITE);
+        app.post(BULK, this::postBulk, Scope.ADMIN, Scope.WRITE);
+        app.exception(InvalidInputException.class, (e, ctx) -> Problems.write(ctx, Problem.badRequest(e.getMessage(), e.errors())));
+        app.exception(TooLargeException.class, (e, ctx) -> Problems.write(ctx, Problem.tooLarge(e.getMessage()
+                + " (" + IngestConfig.MAX_EVENT_BYTES + ")")));
     }
 
-    private void postFlux0Events(final Context ctx) {
-        final String sessionId = sessionId(ctx.pathParam("session_id"));
-        accept(ctx, (item, errors) -> Flux0EventFormat.read(item, sessionId, errors).map(event -> appended(sessionId, event)));
-    }
-
-    /** Reads every item with {@code reader}; refuses the request if any is invalid; else publishes and answers 202. */
-    private void accept(final Context ctx, final BiFunction<JsonItem, List<FieldError>, Optional<WriteIntent>> reader) {
-        final List<JsonItem> items = JsonItems.split(ctx.bodyAsBytes());
-        final List<FieldError> errors = new ArrayList<>();
-        final List<WriteIntent> intents = new ArrayList<>(items.size());
-        for (final JsonItem item : items) {
-            if (item.raw().length > maxEventBytes) {
-                throw Problem.tooLarge("item " + item.index() + " has " + item.raw().length + " bytes; the limit is "
-                        + maxEventBytes + " bytes per event (" + IngestConfig.MAX_EVENT_BYTES + ")");
+    private void postInkeep(final Context ctx) {
+        final byte[] body = ctx.bodyAsBytes();
+        final List<WriteIntent> intents = reader.events(InputFormat.K, JsonItems.split(body), Optional.empty(), Instant.now());
+        final boolean array = startsWithArray(body);
+        publish(ctx, intents, () -> {
+            if (!array) {
+                return InkeepAnswers.selectConversationEvent(eventOf(intents.get(0)));
             }
-            reader.apply(item, errors).ifPresent(intents::add);
+            final ArrayNode events = Json.MAPPER.createArrayNode();
+            intents.forEach(i -> events.add(InkeepAnswers.selectConversationEvent(eventOf(i))));
+            return events;
+        }, 200);
+    }
+
+    private void postBulk(final Context ctx) {
+        final InputFormat format = InputFormat.parse(ctx.queryParam("format")).orElseThrow(() -> Problem.badRequest(
+                "format must be E, Y or K", List.of(new FieldError(0, "format", "must be E, Y or K, not " + ctx.queryParam("format")))));
+        final List<FieldError> lineErrors = new ArrayList<>();
+        final List<JsonItem> items = JsonItems.splitLines(ctx.bodyAsBytes(), lineErrors);
+        List<WriteIntent> intents = List.of();
+        try {
+            intents = reader.events(format, items, Optional.empty(), Instant.now());
+        } catch (InvalidInputException e) {
+            lineErrors.addAll(e.errors());
         }
-        if (!errors.isEmpty()) {
-            throw Problem.badRequest(errors.size() + " problem(s) in " + items.size()
-                    + " item(s); nothing of this request was written", errors);
+        if (!lineErrors.isEmpty()) {
+            lineErrors.sort(java.util.Comparator.comparingInt(FieldError::index));
+            throw new InvalidInputException(lineErrors, items.size());
         }
-        final Instant started = Instant.now();
+        final int count = intents.size();
+        publish(ctx, intents, () -> Json.MAPPER.createObjectNode().put("accepted", count), 202);
+    }
+
+    private void accepted(final Context ctx, final List<WriteIntent> intents) {
+        publish(ctx, intents, () -> acceptedBody(intents), 202);
+    }
+
+    /** Sends the intents; answers {@code status} with the body once all are acknowledged, else 503 with Retry-After. */
+    private void publish(final Context ctx, final List<WriteIntent> intents, final java.util.function.Supplier<JsonNode> body,
+                         final int status) {
         ctx.future(() -> publisher.publish(intents).handle((acks, failure) -> {
             if (failure != null) {
                 Problems.write(ctx, unavailable(failure));
             } else {
-                Json.answer(ctx, 202, accepted(intents));
-                LOG.trace("accepted {} record(s) in {}", intents.size(), java.time.Duration.between(started, Instant.now()));
+                Json.answer(ctx, status, body.get());
             }
             return null;
         }));
@@ -89,37 +132,59 @@ public final class IngestRoutes {
         final Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TimeoutException || cause instanceof RetriableException) {
             LOG.warn("Kafka could not take a request in time: {}", cause.toString());
-            return Problem.unavailable("Kafka did not acknowledge the request in time (" + cause.getMessage()
-                    + "); nothing is lost by retrying: events are deduplicated by id", RETRY_AFTER_SECONDS);
+        } else {
+            LOG.error("writing to Kafka failed", cause);
         }
-        LOG.error("writing to Kafka failed", cause);
-        return Problem.unavailable("writing to Kafka failed: " + cause.getMessage()
-                + "; retry: events are deduplicated by id", RETRY_AFTER_SECONDS);
+        return Problem.unavailable("Kafka did not acknowledge the request (" + cause.getMessage()
+                + "); retrying is safe: events are deduplicated by id", RETRY_AFTER_SECONDS);
     }
 
-    private static ObjectNode accepted(final List<WriteIntent> intents) {
+    private static ObjectNode acceptedBody(final List<WriteIntent> intents) {
         final ObjectNode body = Json.MAPPER.createObjectNode().put("accepted", intents.size());
         final ArrayNode data = body.putArray("data");
         for (final WriteIntent intent : intents) {
             final ObjectNode entry = data.addObject();
             if (intent.getIntent() instanceof EventAppended appended) {
                 entry.put("id", appended.getEvent().getEventId());
+            } else if (intent.getIntent() instanceof SessionUpserted upserted) {
+                entry.put("id", upserted.getId());
             }
             entry.put("session_key", intent.getSessionKey());
         }
         return body;
     }
 
-    private static WriteIntent appended(final String sessionKey, final CanonicalEvent event) {
-        return WriteIntent.newBuilder().setSessionKey(sessionKey).setIngestedAt(Instant.now())
-                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    private static CanonicalEvent eventOf(final WriteIntent intent) {
+        return ((EventAppended) intent.getIntent()).getEvent();
     }
 
-    private static String sessionId(final String sessionId) {
-        if (sessionId.isBlank() || sessionId.length() > MAX_SESSION_ID_LENGTH) {
-            throw Problem.badRequest("the session id in the path must be 1 to " + MAX_SESSION_ID_LENGTH + " characters",
-                    List.of(new FieldError(0, "session_id", "must be 1 to " + MAX_SESSION_ID_LENGTH + " characters")));
+    private static JsonItem single(final List<JsonItem> items) {
+        if (items.size() != 1) {
+            throw Problem.badRequest("send one JSON object", List.of(new FieldError(0, "body", "must be one JSON object")));
         }
-        return sessionId;
+        return items.get(0);
+    }
+
+    private static long minOffset(final Context ctx) {
+        final String text = ctx.queryParam("min_offset");
+        if (text == null || text.isBlank()) {
+            throw Problem.badRequest("min_offset is required", List.of(new FieldError(0, "min_offset",
+                    "is required: DELETE …/events?min_offset=N deletes every event from offset N on")));
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("min_offset is not an integer", List.of(new FieldError(0, "min_offset",
+                    "must be an integer >= 0, not " + text)));
+        }
+    }
+
+    private static boolean startsWithArray(final byte[] body) {
+        for (final byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '[';
+            }
+        }
+        return false;
     }
 }

@@ -25,7 +25,8 @@ public final class Flux0Dtos {
         final ObjectNode dto = Json.MAPPER.createObjectNode()
                 .put("id", event.getEventId())
                 .put("correlation_id", event.getCorrelationId())
-                .put("type", event.getType() != null ? event.getType() : event.getKind().name().toLowerCase(Locale.ROOT))
+                // flux0's EventTypeDTO: the kind (Syllable's and Inkeep's own type strings stay in the Avro record).
+                .put("type", event.getKind().name().toLowerCase(Locale.ROOT))
                 .put("source", event.getSource())
                 .put("offset", stamped.getOffset());
         dto.set("data", Json.parse(event.getDataJson()));

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.Problem;
+import io.sessionlog.http.Scope;
 import io.sessionlog.projections.query.EventFilter;
 import io.sessionlog.projections.query.SessionQueries;
 import io.sessionlog.schemas.avro.StampedEvent;
@@ -33,9 +34,9 @@ public final class QueryRoutes {
     }
 
     public void register(final Javalin app) {
-        app.get(SESSION, this::getSession);
-        app.get(EVENTS_OF_SESSION, this::listEvents);
-        app.get(EVENT_OF_SESSION, this::getEvent);
+        app.get(SESSION, this::getSession, Scope.READ);
+        app.get(EVENTS_OF_SESSION, this::listEvents, Scope.READ);
+        app.get(EVENT_OF_SESSION, this::getEvent, Scope.READ);
     }
 
     private void getSession(final Context ctx) {

@@ -1,0 +1,142 @@
+package io.sessionlog.ingest.format;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.sessionlog.http.FieldError;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventsDeleted;
+import io.sessionlog.schemas.avro.SessionPatched;
+import io.sessionlog.schemas.avro.SessionUpserted;
+import io.sessionlog.schemas.avro.WriteIntent;
+
+/**
+ * Turns input items into canonical write intents, the one path every entry (HTTP routes, bulk loads, the Java
+ * producer) takes. All or nothing: one invalid item throws {@link InvalidInputException} listing every problem of
+ * every item, and no intent is returned.
+ */
+public final class IntentReader {
+
+    public static final int MAX_SESSION_KEY_LENGTH = 256;
+    /** Bulk E lines carry their session here, beside the EventDTO fields (the DTO has none). */
+    public static final String BULK_SESSION_FIELD = "session_id";
+
+    private final int maxEventBytes;
+
+    public IntentReader(final int maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * Events of one format. {@code pathSession} is the route's session for format E; without it (bulk loads) each E
+     * item names its session in {@code session_id}.
+     */
+    public List<WriteIntent> events(final InputFormat format, final List<JsonItem> items, final Optional<String> pathSession,
+                                    final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        final List<WriteIntent> intents = new ArrayList<>(items.size());
+        for (final JsonItem item : items) {
+            checkSize(item);
+            readEvent(format, item, pathSession, now, errors).ifPresent(event ->
+                    intents.add(intent(event.sessionKey(), now, EventAppended.newBuilder().setEvent(event.event()).build())));
+        }
+        return complete(intents, errors, items.size());
+    }
+
+    public List<WriteIntent> sessions(final List<JsonItem> items, final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        final List<WriteIntent> intents = new ArrayList<>(items.size());
+        for (final JsonItem item : items) {
+            checkSize(item);
+            SessionFormat.readUpsert(item, errors).ifPresent(upsert -> intents.add(intent(upsert.getId(), now, upsert)));
+        }
+        return complete(intents, errors, items.size());
+    }
+
+    public WriteIntent patch(final String sessionKey, final JsonItem item, final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        checkSessionKey(sessionKey, errors);
+        final Optional<SessionPatched> patch = SessionFormat.readPatch(item, errors);
+        return complete(patch.map(p -> List.of(intent(sessionKey, now, p))).orElse(List.of()), errors, 1).get(0);
+    }
+
+    public WriteIntent deleteFrom(final String sessionKey, final long minOffset, final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        checkSessionKey(sessionKey, errors);
+        if (minOffset < 0) {
+            errors.add(new FieldError(0, "min_offset", "min_offset is >= 0, not " + minOffset));
+        }
+        return complete(List.of(intent(sessionKey, now, EventsDeleted.newBuilder().setMinOffset(minOffset).build())),
+                errors, 1).get(0);
+    }
+
+    public WriteIntent deleteEvent(final String sessionKey, final String eventId, final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        checkSessionKey(sessionKey, errors);
+        return complete(List.of(intent(sessionKey, now, EventsDeleted.newBuilder().setEventId(eventId).build())),
+                errors, 1).get(0);
+    }
+
+    private Optional<ReadEvent> readEvent(final InputFormat format, final JsonItem item, final Optional<String> pathSession,
+                                          final Instant now, final List<FieldError> errors) {
+        return switch (format) {
+            case E -> flux0Session(item, pathSession, errors)
+                    .flatMap(session -> Flux0EventFormat.read(item, session, errors).map(e -> new ReadEvent(session, e)));
+            case Y -> SyllableEventFormat.read(item, errors).filter(e -> checkSessionKey(e.sessionKey(), item.index(), "session_id", errors));
+            case K -> InkeepEventFormat.read(item, now, errors).filter(e -> checkSessionKey(e.sessionKey(), item.index(), "conversationId", errors));
+        };
+    }
+
+    private static Optional<String> flux0Session(final JsonItem item, final Optional<String> pathSession,
+                                                 final List<FieldError> errors) {
+        if (pathSession.isPresent()) {
+            return checkSessionKey(pathSession.get(), errors) ? pathSession : Optional.empty();
+        }
+        final var session = item.node().isObject() ? item.node().get(BULK_SESSION_FIELD) : null;
+        if (session == null || !session.isTextual() || session.asText().isBlank()) {
+            errors.add(new FieldError(item.index(), BULK_SESSION_FIELD, "a bulk flux0 EventDTO line needs session_id: "
+                    + "the EventDTO itself names no session"));
+            Flux0EventFormat.read(item, "unknown", errors);
+            return Optional.empty();
+        }
+        return checkSessionKey(session.asText(), item.index(), BULK_SESSION_FIELD, errors) ? Optional.of(session.asText()) : Optional.empty();
+    }
+
+    private void checkSize(final JsonItem item) {
+        if (item.raw().length > maxEventBytes) {
+            throw new TooLargeException("item " + item.index() + " has " + item.raw().length + " bytes; the limit is "
+                    + maxEventBytes + " bytes per event");
+        }
+    }
+
+    private static boolean checkSessionKey(final String sessionKey, final List<FieldError> errors) {
+        return checkSessionKey(sessionKey, 0, "session_id", errors);
+    }
+
+    private static boolean checkSessionKey(final String sessionKey, final int index, final String field,
+                                           final List<FieldError> errors) {
+        if (sessionKey == null || sessionKey.isBlank() || sessionKey.length() > MAX_SESSION_KEY_LENGTH) {
+            errors.add(new FieldError(index, field, "a session id is 1 to " + MAX_SESSION_KEY_LENGTH + " characters"));
+            return false;
+        }
+        return true;
+    }
+
+    private static List<WriteIntent> complete(final List<WriteIntent> intents, final List<FieldError> errors, final int items) {
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors, items);
+        }
+        return intents;
+    }
+
+    private static WriteIntent intent(final String sessionKey, final Instant now, final Object body) {
+        return WriteIntent.newBuilder().setSessionKey(sessionKey).setIngestedAt(now).setIntent(body).build();
+    }
+
+    /** The session upsert of an intent, if it is one (for answers that name the created session). */
+    public static Optional<SessionUpserted> upsertOf(final WriteIntent intent) {
+        return intent.getIntent() instanceof SessionUpserted upsert ? Optional.of(upsert) : Optional.empty();
+    }
+}
