@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.sessionlog.app.load.LoadCommand;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code sessionlog}: the command line. {@code sessionlog run} starts the roles; see {@code --help}. */
 @Command(name = "sessionlog", mixinStandardHelpOptions = true, version = "sessionlog 0.1.0",
         description = "A Kafka-native event log for AI-agent and conversation platforms.",
-        subcommands = {SessionlogCommand.Run.class, SessionlogCommand.Keys.class})
+        subcommands = {SessionlogCommand.Run.class, LoadCommand.class, SessionlogCommand.Keys.class})
 public final class SessionlogCommand implements Runnable {
 
     public static void main(final String[] args) {

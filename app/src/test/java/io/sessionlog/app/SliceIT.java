@@ -40,20 +40,8 @@ class SliceIT {
 
     @BeforeAll
     static void start() {
-        final Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", SharedKafkaCluster.bootstrapServers());
-        settings.put(AppConfig.ROLES, "ingest,processor,projections,registry");
-        settings.put("registry.port", "0");
-        settings.put("registry.topic", PREFIX + "_schemas");
-        settings.put(AppConfig.HTTP_PORT, "0");
-        settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir("slice").toString());
-        settings.put("topic.prefix", PREFIX);
-        settings.put("topic.partitions", "4");
-        settings.put("processor.application.id", PREFIX + "processor");
-        settings.put("projections.application.id", PREFIX + "projections");
-        app = Sessionlog.start(settings);
+        app = TestApps.start(PREFIX, java.util.Map.of());
         http = new Http(app.httpUrl());
-        http.awaitGet("/health/ready", a -> a.status() == 200, Duration.ofSeconds(60));
     }
 
     @AfterAll

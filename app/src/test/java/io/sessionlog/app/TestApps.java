@@ -1,0 +1,67 @@
+package io.sessionlog.app;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Apps of the integration tests on the shared broker, each with topics, groups and a registry topic of its own. */
+final class TestApps {
+
+    private TestApps() {
+    }
+
+    /** Every role and the registry; {@code extra} settings win. Returns once /health/ready answers 200 (if open). */
+    static Sessionlog start(final String prefix, final Map<String, String> extra) {
+        final Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", SharedKafkaCluster.bootstrapServers());
+        settings.put(AppConfig.ROLES, "ingest,processor,projections,registry");
+        settings.put("registry.port", "0");
+        settings.put("registry.topic", prefix + "_schemas");
+        settings.put(AppConfig.HTTP_PORT, "0");
+        settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir(prefix.replace(".", "")).toString());
+        settings.put("topic.prefix", prefix);
+        settings.put("topic.partitions", "4");
+        settings.put("processor.application.id", prefix + "processor");
+        settings.put("projections.application.id", prefix + "projections");
+        settings.putAll(extra);
+        final Sessionlog app = Sessionlog.start(settings);
+        new Http(app.httpUrl()).awaitGet("/health/ready", a -> a.status() == 200, Duration.ofSeconds(60));
+        return app;
+    }
+
+    /** Every write intent on the app's events.raw topic so far (read to the end offsets of now). */
+    static List<WriteIntent> rawIntents(final Sessionlog app, final String prefix) {
+        final SpecificAvroDeserializer<WriteIntent> values = new SpecificAvroDeserializer<>(WriteIntent.class);
+        values.configure(Map.of("schema.registry.url", app.registryUrl().orElseThrow()), false);
+        try (KafkaConsumer<String, WriteIntent> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers(),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
+            final String topic = new Topics(prefix).raw();
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            final List<WriteIntent> intents = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (final ConsumerRecord<String, WriteIntent> record : consumer.poll(Duration.ofMillis(500))) {
+                    intents.add(record.value());
+                }
+            }
+            return intents;
+        }
+    }
+}
