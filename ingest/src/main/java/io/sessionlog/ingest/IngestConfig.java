@@ -28,8 +28,8 @@ public final class IngestConfig extends AbstractConfig {
                     "Largest request body accepted; larger answers 413.")
             .define(MAX_BLOCK_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.LOW,
                     "How long a request may wait for room in the producer's buffer before it answers 503.")
-            .define(LINGER_MS, Type.INT, 5, Range.atLeast(0), Importance.LOW,
-                    "Producer linger: batches records of concurrent requests.")
+            .define(LINGER_MS, Type.INT, 1, Range.atLeast(0), Importance.LOW,
+                    "Producer linger: batches records of concurrent requests; every request waits for it.")
             .define(DELIVERY_TIMEOUT_MS, Type.INT, 30_000, Range.atLeast(1_000), Importance.LOW,
                     "How long Kafka may take to acknowledge a request's records before it answers 503.");
 
