@@ -25,7 +25,7 @@ final class Http {
         this.base = base;
     }
 
-    record Answer(int status, JsonNode body, String contentType) {
+    record Answer(int status, JsonNode body, String contentType, String retryAfter) {
     }
 
     Answer post(final String path, final byte[] body) {
@@ -58,7 +58,8 @@ final class Http {
                     HttpResponse.BodyHandlers.ofString());
             final String text = response.body();
             return new Answer(response.statusCode(), text.isEmpty() ? JSON.nullNode() : JSON.readTree(text),
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Retry-After").orElse(""));
         } catch (IOException e) {
             throw new AssertionError("HTTP call failed: " + e, e);
         } catch (InterruptedException e) {

@@ -1,0 +1,171 @@
+package io.sessionlog.ingest.format;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionlog.http.FieldError;
+import io.sessionlog.http.Problem;
+import io.sessionlog.ingest.Fixtures;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.SessionPatched;
+import io.sessionlog.schemas.avro.SessionUpserted;
+import io.sessionlog.schemas.avro.WriteIntent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every format through the one reader the routes, bulk loads and the Java producer share. */
+class IntentReaderTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private final IntentReader reader = new IntentReader(1024 * 1024);
+
+    static Stream<JsonNode> badCases() {
+        return Fixtures.badCases("").stream();
+    }
+
+    /** Every refused case of the shared fixtures, through the reader its route uses, names the field and why. */
+    @ParameterizedTest
+    @MethodSource("badCases")
+    void refusesEveryBadCase(final JsonNode badCase) {
+        final String[] route = badCase.get("route").asText().split(" ", 2);
+        final byte[] body = badCase.get("body").asText().getBytes(StandardCharsets.UTF_8);
+        final List<FieldError> errors = new ArrayList<>();
+        try {
+            apply(route[0], route[1], body);
+        } catch (InvalidInputException e) {
+            errors.addAll(e.errors());
+        } catch (Problem e) {
+            errors.addAll(e.errors());
+        }
+        assertFalse(errors.isEmpty(), badCase.get("name").asText() + " was accepted");
+        errors.forEach(e -> assertFalse(e.reason().isBlank()));
+    }
+
+    @Test
+    void explainsTheRefusalsAUserMeetsMost() {
+        assertEquals("neither session_id nor conversation_id is given: a Syllable event needs one of them to find its session",
+                only(() -> events(InputFormat.Y, "{\"timestamp\":\"2025-03-07T14:05:00Z\"}")).reason());
+        assertEquals("must be conversation, not \"banana\"",
+                only(() -> events(InputFormat.K, "{\"type\":\"x\",\"conversationId\":\"c1\",\"entityType\":\"banana\"}")).reason());
+        assertEquals("is at most 200 characters, not 201",
+                only(() -> reader.sessions(items("{\"agent_id\":\"a\",\"title\":\"" + "é".repeat(201) + "\"}"), NOW)).reason());
+        final FieldError negative = only(() -> reader.patch("s", items("{\"consumption_offsets\":{\"client\":-1}}").get(0), NOW));
+        assertEquals("consumption_offsets.client", negative.field());
+        assertEquals("offsets are >= 0, not -1", negative.reason());
+    }
+
+    @Test
+    void readsEverySyllableFixtureButTheSessionless() {
+        for (final Path file : Fixtures.files("Y")) {
+            final List<JsonItem> items = JsonItems.split(Fixtures.bytes(file));
+            if (file.getFileName().toString().equals("02.json")) {
+                assertThrows(InvalidInputException.class, () -> reader.events(InputFormat.Y, items, Optional.empty(), NOW));
+                continue;
+            }
+            final CanonicalEvent event = eventOf(reader.events(InputFormat.Y, items, Optional.empty(), NOW).get(0));
+            assertEquals(36, event.getEventId().length(), "a UUID derived from the record");
+        }
+        final WriteIntent byConversation = reader.events(InputFormat.Y, JsonItems.split(Fixtures.bytes(Fixtures.dir().resolve("Y/03.json"))),
+                Optional.empty(), NOW).get(0);
+        assertEquals("c-84312", byConversation.getSessionKey());
+        assertEquals(EventKind.CUSTOM, eventOf(byConversation).getKind());
+        final CanonicalEvent toolCall = eventOf(reader.events(InputFormat.Y, JsonItems.split(Fixtures.bytes(Fixtures.dir().resolve("Y/04.json"))),
+                Optional.empty(), NOW).get(0));
+        assertEquals(EventKind.TOOL, toolCall.getKind());
+        assertEquals(Instant.parse("2025-03-07T14:07:45.000001Z"), toolCall.getOccurredAt(), "microseconds are kept");
+    }
+
+    @Test
+    void readsInkeepEventsTakingTheIngestTimeWhenCreatedAtIsMissing() {
+        final CanonicalEvent defaulted = eventOf(events(InputFormat.K, new String(Fixtures.bytes(Fixtures.dir().resolve("K/03.json")),
+                StandardCharsets.UTF_8)).get(0));
+        assertEquals(NOW, defaulted.getOccurredAt());
+        assertTrue(defaulted.getOccurredAtDefaulted());
+        assertEquals("98765", defaulted.getUserId(), "a numeric userId is stringified");
+        final CanonicalEvent given = eventOf(events(InputFormat.K, new String(Fixtures.bytes(Fixtures.dir().resolve("K/02.json")),
+                StandardCharsets.UTF_8)).get(0));
+        assertEquals("evt_01HZX3", given.getEventId());
+        assertEquals("u_42", given.getUserId());
+        assertEquals(Instant.parse("2025-02-06T16:45:12.301Z"), given.getOccurredAt());
+    }
+
+    @Test
+    void sessionsGetAFlux0IdWhenNoneIsGivenAndPatchesMergeOffsets() {
+        final SessionUpserted created = (SessionUpserted) reader.sessions(items("{\"agent_id\":\"vUfk4PgjTm\"}"), NOW).get(0).getIntent();
+        assertTrue(created.getId().matches("[A-Za-z0-9][A-Za-z0-9-]{8}[A-Za-z0-9]"), created.getId());
+        assertNull(created.getConsumptionOffsets());
+        final SessionPatched patch = (SessionPatched) reader.patch("s", items("{\"consumption_offsets\":{\"client\":0,\"bot\":7}}")
+                .get(0), NOW).getIntent();
+        assertEquals(Map.of("client", 0L, "bot", 7L), patch.getConsumptionOffsets());
+    }
+
+    @Test
+    void bulkFlux0LinesNameTheirSession() {
+        final String line = "{\"session_id\":\"s9\",\"id\":\"e1\",\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"system\","
+                + "\"data\":{},\"created_at\":\"2025-01-29T09:27:41Z\"}";
+        assertEquals("s9", reader.events(InputFormat.E, items(line), Optional.empty(), NOW).get(0).getSessionKey());
+        final FieldError missing = only(() -> reader.events(InputFormat.E, items(line.replace("\"session_id\":\"s9\",", "")),
+                Optional.empty(), NOW));
+        assertEquals("session_id", missing.field());
+    }
+
+    @Test
+    void anEventOverTheLimitIsTooLarge() {
+        final IntentReader small = new IntentReader(64);
+        assertThrows(TooLargeException.class, () -> small.events(InputFormat.Y, items("{\"timestamp\":\"2025-03-07T14:05:00Z\","
+                + "\"session_id\":\"" + "s".repeat(64) + "\"}"), Optional.empty(), NOW));
+    }
+
+    private void apply(final String method, final String path, final byte[] body) {
+        final String route = path.replaceAll("\\?.*", "");
+        if (method.equals("POST") && route.startsWith("/v1/sessions/")) {
+            reader.events(InputFormat.E, JsonItems.split(body), Optional.of(route.split("/")[3]), NOW);
+        } else if (route.equals("/v1/syllable/events")) {
+            reader.events(InputFormat.Y, JsonItems.split(body), Optional.empty(), NOW);
+        } else if (route.equals("/v1/inkeep/events")) {
+            reader.events(InputFormat.K, JsonItems.split(body), Optional.empty(), NOW);
+        } else if (method.equals("POST") && route.equals("/v1/sessions")) {
+            reader.sessions(JsonItems.split(body), NOW);
+        } else if (method.equals("PATCH")) {
+            reader.patch(route.split("/")[3], JsonItems.split(body).get(0), NOW);
+        } else if (method.equals("DELETE")) {
+            reader.deleteFrom(route.split("/")[3], Long.parseLong(path.replaceAll(".*min_offset=", "")), NOW);
+        } else {
+            throw new AssertionError("no reader for " + method + " " + path);
+        }
+    }
+
+    private List<WriteIntent> events(final InputFormat format, final String body) {
+        return reader.events(format, items(body), Optional.empty(), NOW);
+    }
+
+    private static List<JsonItem> items(final String body) {
+        return JsonItems.split(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FieldError only(final Runnable read) {
+        final InvalidInputException e = assertThrows(InvalidInputException.class, read::run);
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        return e.errors().get(0);
+    }
+
+    private static CanonicalEvent eventOf(final WriteIntent intent) {
+        return ((EventAppended) intent.getIntent()).getEvent();
+    }
+}
