@@ -55,6 +55,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
     @Override
     public void process(final Record<String, WriteIntent> record) {
         final WriteIntent intent = record.value();
+        if (intent == null) {
+            reject(record, "a record without a value (tombstone) is no write intent");
+            return;
+        }
         final String key = intent.getSessionKey();
         final Instant ingestedAt = intent.getIngestedAt();
         final Object body = intent.getIntent();
@@ -85,8 +89,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
             view.setConversationId(event.getConversationId());
         }
         final long offset = view.getLastOffset() + 1;
+        final Correlation link = link(key, event, offset);
         final StampedEvent stamped = StampedEvent.newBuilder()
-                .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(chain(key, event, offset))
+                .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(link)
                 .setIngestedAt(ingestedAt).setStampedAt(Instant.now()).build();
         view.setLastOffset(offset);
         view.setEventCount(view.getEventCount() + 1);
@@ -101,6 +106,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
         if (event.getKind() == EventKind.STATUS) {
             view.setLastStatus(statusOf(event));
         }
+        // Every read and computation is done: the writes come last, so a failure above leaves no partial state.
+        if (link != null) {
+            chains.put(SessionEventIdKey.of(key, link.getRoot()), link);
+        }
         eventIds.put(idKey, offset);
         events.put(SessionOffsetKey.of(key, offset), stamped);
         context.forward(record.withValue(stamped), ProcessorNames.EVENTS_SINK);
@@ -108,23 +117,20 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
     }
 
     /** The chain of the event's correlation root in this session: its first event and this event's position. */
-    private Correlation chain(final String key, final CanonicalEvent event, final long offset) {
+    private Correlation link(final String key, final CanonicalEvent event, final long offset) {
         final String correlationId = event.getCorrelationId();
         if (correlationId == null) {
             return null;
         }
         final String root = Correlations.root(correlationId);
-        final Bytes chainKey = SessionEventIdKey.of(key, root);
-        final Correlation previous = chains.get(chainKey);
-        final Correlation link = Correlation.newBuilder()
+        final Correlation previous = chains.get(SessionEventIdKey.of(key, root));
+        return Correlation.newBuilder()
                 .setRoot(root)
                 .setParent(Correlations.parent(correlationId))
                 .setChainStartOffset(previous == null ? offset : previous.getChainStartOffset())
                 .setChainStartEventId(previous == null ? event.getEventId() : previous.getChainStartEventId())
                 .setChainPosition(previous == null ? 0 : previous.getChainPosition() + 1)
                 .build();
-        chains.put(chainKey, link);
-        return link;
     }
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,

@@ -36,6 +36,22 @@ final class Intents {
                 .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
     }
 
+    static WriteIntent upsert(final String session, final String agentId, final Instant createdAt) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(io.sessionlog.schemas.avro.SessionUpserted.newBuilder().setId(session).setAgentId(agentId)
+                        .setTitle("A title").setCreatedAt(createdAt).setRaw(ByteBuffer.wrap(new byte[0])).build()).build();
+    }
+
+    static WriteIntent status(final String session, final String id, final String status, final Instant at) {
+        final WriteIntent intent = event(session, id);
+        final CanonicalEvent event = ((EventAppended) intent.getIntent()).getEvent();
+        event.setKind(EventKind.STATUS);
+        event.setType("status");
+        event.setOccurredAt(at);
+        event.setDataJson("{\"type\":\"status\",\"status\":\"" + status + "\"}");
+        return intent;
+    }
+
     static WriteIntent deleteFrom(final String session, final long minOffset) {
         return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
                 .setIntent(EventsDeleted.newBuilder().setMinOffset(minOffset).build()).build();

@@ -1,6 +1,7 @@
 package io.sessionlog.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,171 @@ class ProcessorTopologyTest {
         assertEquals(TOPICS.raw(), header(refused, RejectedRecords.SOURCE_TOPIC));
         assertEquals("0", header(refused, RejectedRecords.SOURCE_OFFSET));
         assertEquals(0L, events.readValue().getOffset(), "the next record is processed");
+    }
+
+    @Test
+    void keepsTheProducersOffsetAsOriginOffsetOnly() {
+        final WriteIntent intent = Intents.event("s", "a");
+        ((io.sessionlog.schemas.avro.EventAppended) intent.getIntent()).getEvent().setOriginOffset(41L);
+        raw.pipeInput("s", intent);
+        final StampedEvent stamped = events.readValue();
+        assertEquals(0, stamped.getOffset());
+        assertEquals(41L, stamped.getEvent().getOriginOffset());
+    }
+
+    @Test
+    void linksCorrelationChainsToTheEventThatStartedThem() {
+        raw.pipeInput("s", Intents.event("s", "user-msg", "RID(lyH-sVmwJO)", false));
+        raw.pipeInput("s", Intents.event("s", "other", "u9ysV1pbcd", false));
+        raw.pipeInput("s", Intents.event("s", "status", "RID(lyH-sVmwJO)::Y8oBzYT4CQ", false));
+        raw.pipeInput("s", Intents.event("s", "tool", "RID(lyH-sVmwJO)::Y8oBzYT4CQ::sub", false));
+        final List<StampedEvent> stamped = events.readValuesToList();
+        final var first = stamped.get(0).getCorrelation();
+        assertEquals("RID(lyH-sVmwJO)", first.getRoot());
+        assertNull(first.getParent());
+        assertEquals(0, first.getChainPosition());
+        assertEquals("u9ysV1pbcd", stamped.get(1).getCorrelation().getRoot());
+        assertEquals(0, stamped.get(1).getCorrelation().getChainPosition(), "another root starts its own chain");
+        final var status = stamped.get(2).getCorrelation();
+        assertEquals("RID(lyH-sVmwJO)", status.getRoot());
+        assertEquals("RID(lyH-sVmwJO)", status.getParent());
+        assertEquals(0, status.getChainStartOffset());
+        assertEquals("user-msg", status.getChainStartEventId());
+        assertEquals(1, status.getChainPosition());
+        final var tool = stamped.get(3).getCorrelation();
+        assertEquals("RID(lyH-sVmwJO)::Y8oBzYT4CQ", tool.getParent());
+        assertEquals(2, tool.getChainPosition());
+        assertEquals("RID(lyH-sVmwJO)::Y8oBzYT4CQ::sub", stamped.get(3).getEvent().getCorrelationId(), "kept verbatim");
+    }
+
+    @Test
+    void softDeletesTheTailReEmittingDeletedEventsWithTheirOffsets() {
+        for (final String id : List.of("a", "b", "c", "d")) {
+            raw.pipeInput("s", Intents.event("s", id));
+        }
+        events.readValuesToList();
+        raw.pipeInput("s", Intents.deleteFrom("s", 2));
+        final List<StampedEvent> reEmitted = events.readValuesToList();
+        assertEquals(List.of(2L, 3L), reEmitted.stream().map(StampedEvent::getOffset).toList());
+        assertTrue(reEmitted.stream().allMatch(e -> e.getEvent().getDeleted()));
+        raw.pipeInput("s", Intents.deleteFrom("s", 2));
+        assertTrue(events.isEmpty(), "deleting deleted events again is a no-op");
+        raw.pipeInput("s", Intents.event("s", "e"));
+        assertEquals(4, events.readValue().getOffset(), "a deleted event keeps its offset: the next one is 4, not 2");
+        final SessionView view = lastView("s");
+        assertEquals(5, view.getEventCount());
+        assertEquals(2, view.getDeletedCount());
+        assertEquals(4, view.getLastOffset());
+    }
+
+    @Test
+    void softDeletesOneEventByIdIdempotently() {
+        raw.pipeInput("s", Intents.event("s", "a"));
+        raw.pipeInput("s", Intents.event("s", "b"));
+        events.readValuesToList();
+        raw.pipeInput("s", Intents.deleteEvent("s", "a"));
+        final StampedEvent deleted = events.readValue();
+        assertEquals("a", deleted.getEvent().getEventId());
+        assertEquals(0, deleted.getOffset());
+        assertTrue(deleted.getEvent().getDeleted());
+        raw.pipeInput("s", Intents.deleteEvent("s", "a"));
+        assertTrue(events.isEmpty());
+        assertEquals(1, lastView("s").getDeletedCount());
+        assertTrue(rejected.isEmpty());
+    }
+
+    @Test
+    void aDeleteThatArrivesBeforeItsEventIsRejectedAndTheEventIsStampedLater() {
+        raw.pipeInput("s", Intents.event("s", "first"));
+        raw.pipeInput("s", Intents.deleteEvent("s", "late"));
+        final TestRecord<String, byte[]> refused = rejected.readRecord();
+        assertEquals("event late is unknown in session s", header(refused, RejectedRecords.REASON));
+        assertEquals("processor.apply", header(refused, RejectedRecords.STAGE));
+        assertEquals("1", header(refused, RejectedRecords.SOURCE_OFFSET));
+        raw.pipeInput("s", Intents.event("s", "late"));
+        final List<StampedEvent> stamped = events.readValuesToList();
+        assertEquals(1, stamped.get(stamped.size() - 1).getOffset());
+        assertFalse(stamped.get(stamped.size() - 1).getEvent().getDeleted());
+    }
+
+    @Test
+    void aDuplicateThatArrivesAfterItsOriginalWasDeletedIsCountedNotStamped() {
+        raw.pipeInput("s", Intents.event("s", "a"));
+        raw.pipeInput("s", Intents.deleteEvent("s", "a"));
+        events.readValuesToList();
+        raw.pipeInput("s", Intents.event("s", "a"));
+        assertTrue(events.isEmpty(), "no new offset, no new output");
+        final SessionView view = lastView("s");
+        assertEquals(1, view.getDuplicateCount());
+        assertEquals(1, view.getEventCount());
+        assertEquals(0, view.getLastOffset());
+    }
+
+    @Test
+    void anEventIngestedDeletedIsStoredDeleted() {
+        raw.pipeInput("s", Intents.event("s", "replayed", "c", true));
+        assertTrue(events.readValue().getEvent().getDeleted());
+        assertEquals(1, lastView("s").getDeletedCount());
+    }
+
+    @Test
+    void consumptionOffsetsAreLastWriteWinsAndMayGoBackToZero() {
+        for (int i = 0; i < 8; i++) {
+            raw.pipeInput("s", Intents.event("s", "e" + i));
+        }
+        raw.pipeInput("s", Intents.consumed("s", "client", 5));
+        SessionView view = lastView("s");
+        assertEquals(5L, view.getConsumptionOffsets().get("client"));
+        assertEquals(2L, view.getUnreadCounts().get("client"), "offsets 6 and 7 are unread");
+        raw.pipeInput("s", Intents.consumed("s", "client", 0));
+        view = lastView("s");
+        assertEquals(0L, view.getConsumptionOffsets().get("client"), "no monotonic guard, as Parlant");
+        assertEquals(7L, view.getUnreadCounts().get("client"));
+        raw.pipeInput("s", Intents.consumed("s", "voice-bot", 6));
+        raw.pipeInput("s", Intents.deleteFrom("s", 7));
+        view = lastView("s");
+        assertEquals(6L, view.getConsumptionOffsets().get("voice-bot"));
+        assertEquals(0L, view.getUnreadCounts().get("voice-bot"), "a deleted event is not unread");
+        assertEquals(6L, view.getUnreadCounts().get("client"));
+    }
+
+    @Test
+    void aPatchOrDeleteOfAnUnknownSessionIsRejected() {
+        raw.pipeInput("nobody", Intents.consumed("nobody", "client", 1));
+        raw.pipeInput("nobody", Intents.deleteFrom("nobody", 0));
+        final List<TestRecord<String, byte[]>> refused = rejected.readRecordsToList();
+        assertEquals(2, refused.size());
+        assertTrue(header(refused.get(0), RejectedRecords.REASON).contains("session nobody is unknown"));
+        assertNull(driver.<String, SessionView>getKeyValueStore(ProcessorNames.SESSIONS_STORE).get("nobody"));
+    }
+
+    @Test
+    void anExplicitUpsertKeepsCreatedAtAndAddsTheSessionFields() {
+        raw.pipeInput("s", Intents.event("s", "a"));
+        raw.pipeInput("s", Intents.upsert("s", "vUfk4PgjTm", java.time.Instant.parse("2030-01-01T00:00:00Z")));
+        final SessionView view = lastView("s");
+        assertEquals(Intents.T0, view.getCreatedAt(), "created_at stays the first event's time");
+        assertEquals("vUfk4PgjTm", view.getAgentId());
+        assertEquals("A title", view.getTitle());
+        raw.pipeInput("fresh", Intents.upsert("fresh", "agent", java.time.Instant.parse("2030-01-01T00:00:00Z")));
+        assertEquals(java.time.Instant.parse("2030-01-01T00:00:00Z"), lastView("fresh").getCreatedAt());
+    }
+
+    @Test
+    void tracksTheLastStatusAndEventTime() {
+        raw.pipeInput("s", Intents.status("s", "st1", "processing", Intents.T0.plusSeconds(5)));
+        raw.pipeInput("s", Intents.status("s", "st2", "ready", Intents.T0.plusSeconds(9)));
+        final SessionView view = lastView("s");
+        assertEquals("ready", view.getLastStatus());
+        assertEquals(Intents.T0.plusSeconds(9), view.getLastEventAt());
+    }
+
+    @Test
+    void aTombstoneOnTheRawTopicIsRejected() {
+        raw.pipeInput("s", (WriteIntent) null);
+        assertTrue(header(rejected.readRecord(), RejectedRecords.REASON).contains("without a value"));
+        raw.pipeInput("s", Intents.event("s", "a"));
+        assertEquals(0, events.readValue().getOffset());
     }
 
     private SessionView lastView(final String session) {

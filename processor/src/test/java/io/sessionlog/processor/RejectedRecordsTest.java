@@ -1,0 +1,58 @@
+package io.sessionlog.processor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** The processing-exception handler: a failing record goes to rejected with its bytes and why; processing resumes. */
+class RejectedRecordsTest {
+
+    @Test
+    void aRecordWhoseProcessingThrewGoesToRejectedAndProcessingResumes() {
+        final RejectedRecords.Unprocessable handler = new RejectedRecords.Unprocessable();
+        handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
+        final byte[] value = {0, 0, 0, 0, 1, 42};
+        final ProcessingExceptionHandler.Response response = handler.handleError(context(value),
+                new Record<>("s", "anything", 0L), new IllegalStateException("store unavailable"));
+
+        assertEquals(ProcessingExceptionHandler.Result.RESUME, response.result());
+        final ProducerRecord<byte[], byte[]> rejected = response.deadLetterQueueRecords().get(0);
+        assertEquals("t.rejected", rejected.topic());
+        assertArrayEquals(value, rejected.value(), "the original bytes");
+        assertArrayEquals("s".getBytes(StandardCharsets.UTF_8), rejected.key());
+        assertEquals("store unavailable", header(rejected, RejectedRecords.REASON));
+        assertEquals("processor.process", header(rejected, RejectedRecords.STAGE));
+        assertEquals("t.events.raw", header(rejected, RejectedRecords.SOURCE_TOPIC));
+        assertEquals("3", header(rejected, RejectedRecords.SOURCE_PARTITION));
+        assertEquals("77", header(rejected, RejectedRecords.SOURCE_OFFSET));
+    }
+
+    private static String header(final ProducerRecord<byte[], byte[]> record, final String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static ErrorHandlerContext context(final byte[] value) {
+        return new ErrorHandlerContext() {
+            @Override public String topic() { return "t.events.raw"; }
+            @Override public int partition() { return 3; }
+            @Override public long offset() { return 77; }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return ProcessorNames.STAMPER; }
+            @Override public TaskId taskId() { return new TaskId(0, 3); }
+            @Override public long timestamp() { return 0; }
+            @Override public byte[] sourceRawKey() { return "s".getBytes(StandardCharsets.UTF_8); }
+            @Override public byte[] sourceRawValue() { return value; }
+        };
+    }
+}
