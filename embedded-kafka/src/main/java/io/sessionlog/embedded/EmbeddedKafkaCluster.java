@@ -141,6 +141,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         config.put("default.replication.factor", String.valueOf(replication));
         config.put("min.insync.replicas", String.valueOf(minIsr));
         config.put("group.initial.rebalance.delay.ms", "0");
+        // A crashed transactional producer's open transaction blocks read_committed readers until it is aborted:
+        // look for timed-out transactions every second rather than every ten.
+        config.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The cleaner's dedupe buffer defaults to 128 MB of heap per broker: far too much in-process.
         config.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         config.put("log.cleaner.threads", "1");
