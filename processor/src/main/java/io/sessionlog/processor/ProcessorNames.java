@@ -14,9 +14,10 @@ public final class ProcessorNames {
 
     /** Session key → SessionView: the session's state, including its last assigned offset. */
     public static final String SESSIONS_STORE = "session-state";
-    /** (session key, event id) → offset: deduplication for the life of the session. */
-    public static final String EVENT_IDS_STORE = "session-event-ids";
-    /** (session key, offset) → StampedEvent: what a soft delete re-emits. */
+    /**
+     * (session key, event id) → the stamped event as written to {@code events}: deduplication for the life of the
+     * session and what a soft delete re-emits, in one store (one read and one write per event).
+     */
     public static final String EVENTS_STORE = "session-events";
     /** (session key, correlation root) → the chain's first event and its length so far. */
     public static final String CHAINS_STORE = "session-correlation-chains";

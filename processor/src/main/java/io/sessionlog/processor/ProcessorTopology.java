@@ -14,7 +14,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The processor topology: {@code events.raw} → session stamper (four stores) → {@code events}, {@code sessions},
+ * The processor topology: {@code events.raw} → session stamper (three stores) → {@code events}, {@code sessions},
  * {@code rejected}. A pure function of its arguments, no I/O, so TopologyTestDriver tests the topology that runs.
  */
 public final class ProcessorTopology {
@@ -22,14 +22,15 @@ public final class ProcessorTopology {
     private ProcessorTopology() {
     }
 
-    /** The value schema of every topic the topology writes, changelogs included. */
+    /**
+     * The value schema of every topic the topology writes under a subject of its own. The session and event stores
+     * hold their output topics' bytes, so their changelogs need no subject.
+     */
     public static Map<String, Schema> valueSchemas(final Topics topics, final String applicationId) {
         return Map.of(
                 topics.events(), StampedEvent.getClassSchema(),
                 topics.sessions(), SessionView.getClassSchema(),
                 topics.rejected(), WriteIntent.getClassSchema(),
-                changelog(applicationId, ProcessorNames.SESSIONS_STORE), SessionView.getClassSchema(),
-                changelog(applicationId, ProcessorNames.EVENTS_STORE), StampedEvent.getClassSchema(),
                 changelog(applicationId, ProcessorNames.CHAINS_STORE), Correlation.getClassSchema());
     }
 
@@ -39,28 +40,25 @@ public final class ProcessorTopology {
 
     public static Topology build(final Topics topics, final Map<String, Object> serdeConfig) {
         final SpecificAvroSerde<WriteIntent> intents = SpecificAvroSerde.forValues(WriteIntent.class, serdeConfig);
-        final SpecificAvroSerde<StampedEvent> stamped = SpecificAvroSerde.forValues(StampedEvent.class, serdeConfig);
-        final SpecificAvroSerde<SessionView> views = SpecificAvroSerde.forValues(SessionView.class, serdeConfig);
+        final WireCodec codec = new WireCodec(topics, serdeConfig);
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
 
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
-        topology.addProcessor(ProcessorNames.STAMPER, SessionStamper::new, ProcessorNames.SOURCE);
+        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), views)
+                Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.EVENT_IDS_STORE), Serdes.Bytes(), Serdes.Long()),
-                ProcessorNames.STAMPER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), stamped),
+                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()),
                 ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
                 .withCachingEnabled(), ProcessorNames.STAMPER);
-        topology.addSink(ProcessorNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), stamped.serializer(),
+        // The stamper forwards stamped events and views already in their wire format (see WireCodec).
+        topology.addSink(ProcessorNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 ProcessorNames.STAMPER);
-        topology.addSink(ProcessorNames.SESSIONS_SINK, topics.sessions(), Serdes.String().serializer(), views.serializer(),
+        topology.addSink(ProcessorNames.SESSIONS_SINK, topics.sessions(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 ProcessorNames.STAMPER);
         topology.addSink(ProcessorNames.REJECTED_SINK, topics.rejected(), Serdes.String().serializer(), intents.serializer(),
                 ProcessorNames.STAMPER);

@@ -1,6 +1,11 @@
 package io.sessionlog.processor;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,8 +23,7 @@ import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
-import io.sessionlog.schemas.keys.SessionOffsetKey;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -32,22 +36,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * duplicates by id (counting them), soft-deletes, merges session upserts and patches, and emits the stamped events
  * and the session view. Per event it reads the session state and the event id once and writes them with the event.
  */
-final class SessionStamper implements Processor<String, WriteIntent, String, SpecificRecord> {
+final class SessionStamper implements Processor<String, WriteIntent, String, Object> {
 
     static final String DEFAULT_CONSUMER = "client";
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, SessionView> sessions;
-    private KeyValueStore<Bytes, Long> eventIds;
-    private KeyValueStore<Bytes, StampedEvent> events;
+    private final WireCodec codec;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> sessions;
+    private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, Correlation> chains;
 
+    SessionStamper(final WireCodec codec) {
+        this.codec = codec;
+    }
+
     @Override
-    public void init(final ProcessorContext<String, SpecificRecord> context) {
+    public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
         this.sessions = context.getStateStore(ProcessorNames.SESSIONS_STORE);
-        this.eventIds = context.getStateStore(ProcessorNames.EVENT_IDS_STORE);
         this.events = context.getStateStore(ProcessorNames.EVENTS_STORE);
         this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
     }
@@ -78,8 +86,8 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
     private void append(final Record<String, WriteIntent> record, final String key, final CanonicalEvent event,
                         final Instant ingestedAt) {
         final Bytes idKey = SessionEventIdKey.of(key, event.getEventId());
-        final SessionView existing = sessions.get(key);
-        if (existing != null && eventIds.get(idKey) != null) {
+        final SessionView existing = codec.view(sessions.get(key));
+        if (existing != null && events.get(idKey) != null) {
             existing.setDuplicateCount(existing.getDuplicateCount() + 1);
             save(record, existing);
             return;
@@ -90,6 +98,8 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
         }
         final long offset = view.getLastOffset() + 1;
         final Correlation link = link(key, event, offset);
+        // The original bytes stay on events.raw; the stamped stream carries the canonical fields.
+        event.setRaw(EMPTY);
         final StampedEvent stamped = StampedEvent.newBuilder()
                 .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(link)
                 .setIngestedAt(ingestedAt).setStampedAt(Instant.now()).build();
@@ -110,9 +120,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
         if (link != null) {
             chains.put(SessionEventIdKey.of(key, link.getRoot()), link);
         }
-        eventIds.put(idKey, offset);
-        events.put(SessionOffsetKey.of(key, offset), stamped);
-        context.forward(record.withValue(stamped), ProcessorNames.EVENTS_SINK);
+        final byte[] wire = codec.event(stamped);
+        events.put(idKey, wire);
+        context.forward(record.withValue(wire), ProcessorNames.EVENTS_SINK);
         save(record, view);
     }
 
@@ -135,7 +145,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,
                         final Instant ingestedAt) {
-        final SessionView existing = sessions.get(key);
+        final SessionView existing = codec.view(sessions.get(key));
         final Instant createdAt = upserted.getCreatedAt() != null ? upserted.getCreatedAt() : ingestedAt;
         final SessionView view = existing != null ? existing : newView(key, Origin.FLUX0, createdAt, ingestedAt);
         if (upserted.getAgentId() != null) {
@@ -157,7 +167,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
     }
 
     private void patch(final Record<String, WriteIntent> record, final String key, final SessionPatched patched) {
-        final SessionView view = sessions.get(key);
+        final SessionView view = codec.view(sessions.get(key));
         if (view == null) {
             reject(record, "session " + key + " is unknown: a patch needs an existing session");
             return;
@@ -170,23 +180,28 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
     }
 
     private void delete(final Record<String, WriteIntent> record, final String key, final EventsDeleted deleted) {
-        final SessionView view = sessions.get(key);
+        final SessionView view = codec.view(sessions.get(key));
         if (view == null) {
             reject(record, "session " + key + " is unknown: nothing to delete");
             return;
         }
         if (deleted.getEventId() != null) {
-            final Long offset = eventIds.get(SessionEventIdKey.of(key, deleted.getEventId()));
-            if (offset == null) {
+            final StampedEvent event = codec.event(events.get(SessionEventIdKey.of(key, deleted.getEventId())));
+            if (event == null) {
                 reject(record, "event " + deleted.getEventId() + " is unknown in session " + key);
                 return;
             }
-            softDelete(record, view, events.get(SessionOffsetKey.of(key, offset)));
+            softDelete(record, view, event);
         } else if (deleted.getMinOffset() != null) {
-            try (KeyValueIterator<Bytes, StampedEvent> tail = events.range(
-                    SessionOffsetKey.from(key, deleted.getMinOffset()), SessionOffsetKey.to(key))) {
-                tail.forEachRemaining(entry -> softDelete(record, view, entry.value));
-            }
+            final long minOffset = deleted.getMinOffset();
+            final List<StampedEvent> tail = new ArrayList<>();
+            forEachEvent(key, event -> {
+                if (event.getOffset() >= minOffset) {
+                    tail.add(event);
+                }
+            });
+            tail.sort(Comparator.comparingLong(StampedEvent::getOffset));
+            tail.forEach(event -> softDelete(record, view, event));
         } else {
             reject(record, "a delete needs min_offset or event_id");
             return;
@@ -201,10 +216,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
         }
         stamped.getEvent().setDeleted(true);
         stamped.setStampedAt(Instant.now());
-        events.put(SessionOffsetKey.of(stamped.getSessionKey(), stamped.getOffset()), stamped);
+        final byte[] wire = codec.event(stamped);
+        events.put(SessionEventIdKey.of(stamped.getSessionKey(), stamped.getEvent().getEventId()), wire);
         view.setDeletedCount(view.getDeletedCount() + 1);
         addUnread(view, stamped.getOffset(), -1);
-        context.forward(record.withValue(stamped), ProcessorNames.EVENTS_SINK);
+        context.forward(record.withValue(wire), ProcessorNames.EVENTS_SINK);
     }
 
     /** Last write wins per consumer, in partition order; the unread count of a changed consumer is counted anew. */
@@ -223,16 +239,20 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
         if (consumed >= lastOffset) {
             return 0;
         }
-        long visible = 0;
-        try (KeyValueIterator<Bytes, StampedEvent> after = events.range(
-                SessionOffsetKey.from(key, consumed + 1), SessionOffsetKey.to(key))) {
-            while (after.hasNext()) {
-                if (!after.next().value.getEvent().getDeleted()) {
-                    visible++;
-                }
+        final long[] visible = {0};
+        forEachEvent(key, event -> {
+            if (event.getOffset() > consumed && !event.getEvent().getDeleted()) {
+                visible[0]++;
             }
+        });
+        return visible[0];
+    }
+
+    /** Every stored event of a session, in no particular order: a prefix scan, for the rare deletes and patches. */
+    private void forEachEvent(final String key, final Consumer<StampedEvent> action) {
+        try (KeyValueIterator<Bytes, byte[]> all = events.prefixScan(SessionEventIdKey.prefix(key), Serdes.Bytes().serializer())) {
+            all.forEachRemaining(entry -> action.accept(codec.event(entry.value)));
         }
-        return visible;
     }
 
     /** Unread = visible events above a consumer's offset: an event at {@code offset} adds or removes one. */
@@ -248,8 +268,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Spe
 
     private void save(final Record<String, WriteIntent> record, final SessionView view) {
         view.setUpdatedAt(Instant.now());
-        sessions.put(view.getSessionKey(), view);
-        context.forward(record.withValue(view), ProcessorNames.SESSIONS_SINK);
+        final byte[] wire = codec.view(view);
+        sessions.put(view.getSessionKey(), wire);
+        context.forward(record.withValue(wire), ProcessorNames.SESSIONS_SINK);
     }
 
     private void reject(final Record<String, WriteIntent> record, final String reason) {

@@ -11,6 +11,12 @@ public final class SessionEventIdKey {
     private SessionEventIdKey() {
     }
 
+    /** The common prefix of every key of a session, for a prefix scan. */
+    public static Bytes prefix(final String sessionKey) {
+        final byte[] session = sessionKey.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(4 + session.length).putInt(session.length).put(session).array());
+    }
+
     public static Bytes of(final String sessionKey, final String eventId) {
         final byte[] session = sessionKey.getBytes(StandardCharsets.UTF_8);
         final byte[] id = eventId.getBytes(StandardCharsets.UTF_8);

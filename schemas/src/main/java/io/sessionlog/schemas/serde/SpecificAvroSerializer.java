@@ -29,6 +29,15 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         TrustedAvroClasses.ensureInstalled();
     }
 
+    /** A buffer that grew past this (a large event) is dropped after use rather than kept by the thread. */
+    private static final int MAX_RETAINED_BUFFER = 64 * 1024;
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    private static final class Buffers {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+        BinaryEncoder encoder;
+    }
+
     private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
@@ -53,20 +62,27 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         final Schema schema = data.getSchema();
         final String subject = Topics.subject(topic, isKey);
         final int id = idsBySubject.computeIfAbsent(subject, s -> schemaId(s, schema));
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        // One buffer and one buffered encoder per thread, reused: serializing is on every record's path.
+        final Buffers buffers = BUFFERS.get();
+        final ByteArrayOutputStream out = buffers.out;
+        out.reset();
         out.write(WireFormat.MAGIC_BYTE);
         out.write(id >>> 24);
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
         try {
-            final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, encoder);
-            encoder.flush();
+            buffers.encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
+            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, buffers.encoder);
+            buffers.encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic, e);
         }
-        return out.toByteArray();
+        final byte[] bytes = out.toByteArray();
+        if (out.size() > MAX_RETAINED_BUFFER) {
+            BUFFERS.remove();
+        }
+        return bytes;
     }
 
     private int schemaId(final String subject, final Schema schema) {

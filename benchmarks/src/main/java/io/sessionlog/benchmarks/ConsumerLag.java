@@ -1,0 +1,58 @@
+package io.sessionlog.benchmarks;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** How far a Streams app (its consumer group) has consumed a topic, from the offsets it committed. */
+final class ConsumerLag {
+
+    private final Admin admin;
+
+    ConsumerLag(final Admin admin) {
+        this.admin = admin;
+    }
+
+    long committed(final String group) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    long end(final String topic) throws Exception {
+        final int partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        final Map<TopicPartition, OffsetSpec> request = java.util.stream.IntStream.range(0, partitions).boxed()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+        return ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    }
+
+    /**
+     * Records per second of the group over {@code total} records: timed from its first commit to the commit that
+     * reaches the end, so start-up and the first rebalance are not counted.
+     */
+    double throughput(final String group, final long total, final java.util.function.LongConsumer progress) throws Exception {
+        long firstCount = -1;
+        long firstTime = 0;
+        while (true) {
+            final long done = committed(group);
+            final long now = System.nanoTime();
+            if (done > 0 && firstCount < 0) {
+                firstCount = done;
+                firstTime = now;
+            }
+            progress.accept(done);
+            if (done >= total) {
+                return (done - firstCount) / ((now - firstTime) / 1e9);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.sessionlog.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.sessionlog.embedded.EmbeddedKafkaCluster;
+import io.sessionlog.processor.ProcessorConfig;
+import io.sessionlog.processor.ProcessorService;
+import io.sessionlog.registry.RegistryConfig;
+import io.sessionlog.registry.SchemaRegistryServer;
+import io.sessionlog.schemas.TopicProvisioner;
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroSerializer;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The processor on a real broker: throughput over {@code --events} raw events across {@code --sessions} sessions,
+ * beside a trivial one-store Streams app (count per key, exactly-once) over the same records in the same run, which
+ * is this machine's ceiling; then the latency from events.raw to events at a steady rate.
+ */
+@Command(name = "processor", mixinStandardHelpOptions = true, description = "Processor throughput against a count-per-key baseline, and latency.")
+final class ProcessorBenchmark implements Callable<Integer> {
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Raw events (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--sessions", defaultValue = "10000", description = "Sessions (default: ${DEFAULT-VALUE}).")
+    int sessions;
+
+    @Option(names = "--rate", defaultValue = "10000", description = "Events/s of the latency phase (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--skip-baseline", description = "Measure the processor only (for profiling).")
+    boolean skipBaseline;
+
+    @Option(names = {"-D", "--set"}, description = "A processor setting, e.g. -D processor.commit.interval.ms=200.")
+    Map<String, String> overrides = new HashMap<>();
+
+    @Option(names = "--data-dir", defaultValue = "target/bench-processor", description = "Folder for broker and state (wiped first).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        wipe(dataDir);
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dataDir.resolve("kafka")).build().start(Duration.ofSeconds(60));
+             SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
+                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            final Topics topics = new Topics("bench.");
+            TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, partitions, (short) 1);
+            final Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
+            System.out.printf(Locale.ROOT, "processor benchmark: %,d raw events over %,d sessions, %d partitions, %d cores%n",
+                    events, sessions, partitions, Runtime.getRuntime().availableProcessors());
+            produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
+            final ConsumerLag lag = new ConsumerLag(admin);
+
+            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag);
+            System.out.printf(Locale.ROOT, "baseline (count per key, one RocksDB store, exactly_once_v2): %,10.0f records/s%n", baseline);
+
+            final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "schema.registry.url", registry.url(), "topic.prefix", "bench.",
+                    ProcessorConfig.STATE_DIR, dataDir.resolve("state").toString()));
+            settings.putAll(overrides);
+            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings))) {
+                processor.start();
+                final double stamped = lag.throughput("sessionlog-processor", events, done -> { });
+                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                      %,10.0f records/s = %.0f%% of the baseline%n",
+                        stamped, 100 * stamped / baseline);
+                latency(kafka.bootstrapServers(), serde, topics);
+            }
+        }
+        return 0;
+    }
+
+    private double baseline(final String bootstrap, final String topic, final ConsumerLag lag) throws Exception {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("baseline-source"))
+                .groupByKey(Grouped.as("baseline-group"))
+                .count(Materialized.<String, Long, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as("baseline-counts")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        final Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "baseline-count");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("baseline-state").toString());
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+            return lag.throughput("baseline-count", events, done -> { });
+        }
+    }
+
+    /** Events at a steady rate; each one's latency is from its raw record's timestamp to its stamped record's arrival. */
+    private void latency(final String bootstrap, final Map<String, Object> serde, final Topics topics) throws Exception {
+        final Histogram histogram = new Histogram(3);
+        final Histogram toStamp = new Histogram(3);
+        final Histogram toVisible = new Histogram(3);
+        final io.sessionlog.schemas.serde.SpecificAvroDeserializer<io.sessionlog.schemas.avro.StampedEvent> stampedReader =
+                new io.sessionlog.schemas.serde.SpecificAvroDeserializer<>(io.sessionlog.schemas.avro.StampedEvent.class);
+        stampedReader.configure(serde, false);
+        final var values = new ByteArrayDeserializer();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.GROUP_ID_CONFIG, "latency-probe",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), values, values)) {
+            consumer.subscribe(List.of(topics.events()));
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            consumer.seekToEnd(consumer.assignment());
+            consumer.assignment().forEach(consumer::position);
+            final Thread producer = new Thread(() -> {
+                try {
+                    produce(bootstrap, serde, topics.raw(), rate * latencySeconds, events);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            producer.start();
+            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencySeconds + 5L);
+            long seen = 0;
+            while (System.nanoTime() < end && seen < (long) rate * latencySeconds) {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    final long now = System.currentTimeMillis();
+                    histogram.recordValue(Math.max(0, now - record.timestamp()));
+                    final var stamped = stampedReader.deserialize(topics.events(), record.value());
+                    toStamp.recordValue(Math.max(0, stamped.getStampedAt().toEpochMilli() - record.timestamp()));
+                    toVisible.recordValue(Math.max(0, now - stamped.getStampedAt().toEpochMilli()));
+                    seen++;
+                }
+            }
+            producer.join();
+        }
+        System.out.printf(Locale.ROOT, "latency events.raw -> events at %,d events/s: p50 %d ms, p99 %d ms, max %d ms (%,d events)%n",
+                rate, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getMaxValue(),
+                histogram.getTotalCount());
+        System.out.printf(Locale.ROOT, "  of which raw record -> stamped: p50 %d ms, p99 %d ms; stamped -> visible (commit): p50 %d ms, p99 %d ms%n",
+                toStamp.getValueAtPercentile(50), toStamp.getValueAtPercentile(99),
+                toVisible.getValueAtPercentile(50), toVisible.getValueAtPercentile(99));
+    }
+
+    /**
+     * {@code count} events from number {@code first} on, spread over the sessions. With a rate (the latency phase)
+     * records go out evenly, else as fast as the producer takes them.
+     */
+    private void produce(final String bootstrap, final Map<String, Object> serde, final String topic, final int count,
+                         final int first) throws Exception {
+        final boolean paced = first > 0;
+        final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
+        values.configure(serde, false);
+        final long start = System.nanoTime();
+        try (KafkaProducer<String, WriteIntent> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, paced ? 1 : 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), values)) {
+            for (int i = 0; i < count; i++) {
+                if (paced) {
+                    final long due = start + (long) (i * 1e9 / rate);
+                    final long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                final String session = "bench-" + ((first + i) % sessions);
+                producer.send(new ProducerRecord<>(topic, session, intent(session, first + i)));
+                if (!paced && (i + 1) % 100_000 == 0) {
+                    System.out.printf(Locale.ROOT, "  produced %,d of %,d raw events%n", i + 1, count);
+                }
+            }
+        }
+    }
+
+    private static WriteIntent intent(final String session, final int n) {
+        final String raw = "{\"id\":\"e" + n + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\","
+                + "\"source\":\"ai_agent\",\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n
+                + "\"}]},\"created_at\":\"2025-01-29T09:27:41Z\"}";
+        final CanonicalEvent event = CanonicalEvent.newBuilder().setEventId("e" + n).setOrigin(Origin.FLUX0)
+                .setKind(EventKind.MESSAGE).setType("message").setSource("ai_agent")
+                .setCorrelationId("RID(lyH-sVmwJO)::Y8oBzYT4CQ").setOccurredAt(Instant.parse("2025-01-29T09:27:41Z"))
+                .setDataJson("{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n + "\"}]}")
+                .setSessionId(session).setSchemaRef("flux0.EventDTO")
+                .setRaw(java.nio.ByteBuffer.wrap(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(Instant.now())
+                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    }
+
+    private static void wipe(final Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}
