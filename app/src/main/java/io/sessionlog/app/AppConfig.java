@@ -20,6 +20,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String API_KEYS = "http.api.keys";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
     public static final String DATA_DIR = "data.dir";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
 
@@ -35,6 +36,9 @@ public final class AppConfig extends AbstractConfig {
                             + "default always runs the registry too.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.HIGH, "Interface the HTTP API listens on.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.HIGH, "Port of the HTTP API; 0 picks a free one.")
+            .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
+                    "Host other instances use to reach this one's HTTP API (application.server); empty: http.host, or "
+                            + "localhost when that is a wildcard.")
             .define(API_KEYS, Type.PASSWORD, "", Importance.HIGH,
                     "Bearer API keys, comma-separated <key>:<scope>[+<scope>] (scopes read, write, admin). Empty: no "
                             + "authentication, and the HTTP API listens on loopback only.")

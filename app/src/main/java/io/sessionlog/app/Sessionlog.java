@@ -22,6 +22,7 @@ import io.sessionlog.projections.ProjectionsConfig;
 import io.sessionlog.projections.ProjectionsService;
 import io.sessionlog.projections.http.QueryRoutes;
 import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.ClusterConfig;
@@ -123,9 +124,12 @@ public final class Sessionlog implements AutoCloseable {
             final String host = config.httpHost();
             // application.server needs the bound port: bind HTTP first when the port is picked at start.
             final int port = config.getInt(AppConfig.HTTP_PORT) == 0 ? startHttp(config) : config.getInt(AppConfig.HTTP_PORT);
-            projections = new ProjectionsService(projectionsConfig, advertised(host) + ":" + port);
+            final SessionUpdates updates = new SessionUpdates();
+            final String advertisedHost = config.getString(AppConfig.HTTP_ADVERTISED_HOST).isBlank()
+                    ? advertised(host) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
+            projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
-            new QueryRoutes(new SessionQueries(projections)).register(http);
+            new QueryRoutes(new SessionQueries(projections), projections, updates).register(http);
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }

@@ -4,7 +4,15 @@ import java.time.Duration;
 
 import java.util.Map;
 
+import io.sessionlog.projections.query.Route;
+import io.sessionlog.projections.query.Router;
+import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StoreLookup;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
@@ -18,16 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The projections role's lifecycle, and the stores it serves to interactive queries. */
-public final class ProjectionsService implements AutoCloseable, StoreLookup {
+public final class ProjectionsService implements AutoCloseable, StoreLookup, Router {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProjectionsService.class);
     private final KafkaStreams streams;
     private final ProjectionsConfig config;
+    private final HostInfo self;
 
     /** @param applicationServer {@code host:port} where this instance answers queries (application.server) */
-    public ProjectionsService(final ProjectionsConfig config, final String applicationServer) {
+    public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
         this.config = config;
-        this.streams = new KafkaStreams(ProjectionsTopology.build(config.topics(), config.serdeConfig()),
+        this.self = HostInfo.buildFromEndpoint(applicationServer);
+        this.streams = new KafkaStreams(ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates),
                 config.streamsProperties(applicationServer));
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("projections stream thread failed; replacing it", error);
@@ -49,8 +59,51 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup {
     }
 
     @Override
-    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+    public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean allowStale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition);
+        if (allowStale) {
+            parameters = parameters.enableStaleStores();
+        }
+        return streams.store(parameters);
+    }
+
+    /**
+     * Every projection store is fed by topics keyed by session key, so one lookup on the session views store tells
+     * the partition and its owners for all of them.
+     */
+    @Override
+    public Route route(final String sessionKey, final boolean allowStale) {
+        final KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(ProjectionNames.SESSIONS_STORE, sessionKey, Serdes.String().serializer());
+        } catch (IllegalStateException e) {
+            return new Route.Unavailable("the projections are " + streams.state());
+        }
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().equals(HostInfo.unavailable())) {
+            return allowStale && owner != null && owner.standbyHosts().contains(self)
+                    ? new Route.Local(owner.partition(), true)
+                    : new Route.Unavailable("no instance holds the partition of session " + sessionKey + " right now");
+        }
+        if (owner.activeHost().equals(self)) {
+            return new Route.Local(owner.partition(), false);
+        }
+        if (allowStale && owner.standbyHosts().contains(self)) {
+            return new Route.Local(owner.partition(), true);
+        }
+        return new Route.Remote(owner.activeHost().host() + ":" + owner.activeHost().port(), owner.partition());
+    }
+
+    @Override
+    public List<Instance> instances() {
+        return streams.metadataForAllStreamsClients().stream()
+                .map(m -> new Instance(m.hostInfo().host() + ":" + m.hostInfo().port(), m.hostInfo().equals(self),
+                        partitions(m.topicPartitions()), partitions(m.standbyTopicPartitions())))
+                .toList();
+    }
+
+    private static List<String> partitions(final java.util.Set<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::toString).sorted().toList();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sessionlog.projections;
 
 import java.util.Map;
 
+import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
@@ -27,14 +28,15 @@ public final class ProjectionsTopology {
     private ProjectionsTopology() {
     }
 
-    public static Topology build(final Topics topics, final Map<String, Object> serdeConfig) {
+    /** @param updates told of every event applied, to wake the readers waiting on its session */
+    public static Topology build(final Topics topics, final Map<String, Object> serdeConfig, final SessionUpdates updates) {
         final SpecificAvroSerde<StampedEvent> stamped = SpecificAvroSerde.forValues(StampedEvent.class, serdeConfig);
         final SpecificAvroSerde<SessionView> views = SpecificAvroSerde.forValues(SessionView.class, serdeConfig);
 
         final Topology topology = new Topology();
         topology.addSource(ProjectionNames.EVENTS_SOURCE, Serdes.String().deserializer(), stamped.deserializer(), topics.events());
         topology.addSource(ProjectionNames.SESSIONS_SOURCE, Serdes.String().deserializer(), views.deserializer(), topics.sessions());
-        topology.addProcessor(ProjectionNames.EVENT_PROJECTOR, EventProjector::new, ProjectionNames.EVENTS_SOURCE);
+        topology.addProcessor(ProjectionNames.EVENT_PROJECTOR, () -> new EventProjector(updates), ProjectionNames.EVENTS_SOURCE);
         topology.addProcessor(ProjectionNames.SESSION_PROJECTOR, SessionProjector::new, ProjectionNames.SESSIONS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.EVENTS_STORE), Serdes.Bytes(), stamped)
@@ -50,8 +52,13 @@ public final class ProjectionsTopology {
 
     /** Stores each stamped event under (session, offset); a re-emitted (deleted) event overwrites its earlier self. */
     private static final class EventProjector implements Processor<String, StampedEvent, Void, Void> {
+        private final SessionUpdates updates;
         private KeyValueStore<Bytes, StampedEvent> events;
         private KeyValueStore<Bytes, Long> ids;
+
+        EventProjector(final SessionUpdates updates) {
+            this.updates = updates;
+        }
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
@@ -67,6 +74,7 @@ public final class ProjectionsTopology {
             }
             events.put(SessionOffsetKey.of(event.getSessionKey(), event.getOffset()), event);
             ids.put(SessionEventIdKey.of(event.getSessionKey(), event.getEvent().getEventId()), event.getOffset());
+            updates.applied(event.getSessionKey());
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.Set;
 
 import io.sessionlog.projections.http.Flux0Dtos;
 import io.sessionlog.projections.query.EventFilter;
+import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.projections.query.SessionUpdates;
+import io.sessionlog.projections.query.StoreLookup;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
@@ -34,6 +37,7 @@ class ProjectionsTopologyTest {
 
     private static final String SCOPE = "projections-test";
     private static final Topics TOPICS = new Topics("t.");
+    private static final Route.Local HERE = new Route.Local(0, false);
     private static final Instant T0 = Instant.parse("2025-01-29T09:27:41Z");
 
     @TempDir
@@ -50,12 +54,18 @@ class ProjectionsTopologyTest {
         final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
                 ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde), props);
+        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
         events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
                 SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
         sessions = driver.createInputTopic(TOPICS.sessions(), Serdes.String().serializer(),
                 SpecificAvroSerde.forValues(SessionView.class, serde).serializer());
-        queries = new SessionQueries(driver::getKeyValueStore);
+        queries = new SessionQueries(new StoreLookup() {
+            @Override
+            public <K, V> org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V> keyValueStore(final String name,
+                                                                                                 final int partition, final boolean stale) {
+                return driver.getKeyValueStore(name);
+            }
+        });
     }
 
     @AfterEach
@@ -70,12 +80,12 @@ class ProjectionsTopologyTest {
             events.pipeInput("a", stamped("a", offset, "message", false));
             events.pipeInput("ab", stamped("ab", offset, "status", false));
         }
-        final List<Long> offsets = queries.events("a", filter(2, Set.of(), false)).stream().map(StampedEvent::getOffset).toList();
+        final List<Long> offsets = queries.events("a", filter(2, Set.of(), false), HERE).stream().map(StampedEvent::getOffset).toList();
         assertEquals(List.of(2L, 3L, 4L), offsets);
-        assertTrue(queries.events("a", filter(0, Set.of(), false)).stream().allMatch(e -> e.getSessionKey().equals("a")),
+        assertTrue(queries.events("a", filter(0, Set.of(), false), HERE).stream().allMatch(e -> e.getSessionKey().equals("a")),
                 "a session key that is a prefix of another does not leak its neighbour's events");
-        assertEquals(5, queries.events("ab", filter(0, Set.of("status"), false)).size());
-        assertEquals(0, queries.events("a", filter(0, Set.of("status"), false)).size());
+        assertEquals(5, queries.events("ab", filter(0, Set.of("status"), false), HERE).size());
+        assertEquals(0, queries.events("a", filter(0, Set.of("status"), false), HERE).size());
     }
 
     @Test
@@ -83,9 +93,9 @@ class ProjectionsTopologyTest {
         events.pipeInput("a", stamped("a", 0, "message", false));
         events.pipeInput("a", stamped("a", 1, "message", false));
         events.pipeInput("a", stamped("a", 1, "message", true));
-        assertEquals(List.of(0L), queries.events("a", filter(0, Set.of(), false)).stream().map(StampedEvent::getOffset).toList());
-        assertEquals(2, queries.events("a", filter(0, Set.of(), true)).size());
-        assertTrue(queries.event("a", "a-1").orElseThrow().getEvent().getDeleted());
+        assertEquals(List.of(0L), queries.events("a", filter(0, Set.of(), false), HERE).stream().map(StampedEvent::getOffset).toList());
+        assertEquals(2, queries.events("a", filter(0, Set.of(), true), HERE).size());
+        assertTrue(queries.event("a", "a-1", HERE).orElseThrow().getEvent().getDeleted());
     }
 
     @Test
@@ -95,11 +105,11 @@ class ProjectionsTopologyTest {
                 .setId("zv3h4j5Fjv").setCreatedAt(T0).setConsumptionOffsets(Map.of("client", 0L)).setLastOffset(0)
                 .setEventCount(1).setUpdatedAt(T0).build());
 
-        final var event = Flux0Dtos.event(queries.events("zv3h4j5Fjv", filter(0, Set.of(), false)).get(0));
+        final var event = Flux0Dtos.event(queries.events("zv3h4j5Fjv", filter(0, Set.of(), false), HERE).get(0));
         assertEquals("{\"id\":\"zv3h4j5Fjv-0\",\"correlation_id\":\"RID(x)::y\",\"type\":\"message\",\"source\":\"user\","
                 + "\"offset\":0,\"data\":{\"type\":\"message\",\"parts\":[]},\"deleted\":false,"
                 + "\"created_at\":\"2025-01-29T09:27:41Z\",\"metadata\":null}", event.toString());
-        final var session = Flux0Dtos.session(queries.session("zv3h4j5Fjv").orElseThrow(), false);
+        final var session = Flux0Dtos.session(queries.session("zv3h4j5Fjv", HERE).orElseThrow(), false);
         assertEquals("{\"id\":\"zv3h4j5Fjv\",\"agent_id\":null,\"user_id\":null,\"consumption_offsets\":{\"client\":0},"
                 + "\"created_at\":\"2025-01-29T09:27:41Z\",\"title\":null}", session.toString());
     }

@@ -1,96 +1,253 @@
 package io.sessionlog.projections.http;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.Problem;
+import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
 import io.sessionlog.projections.query.EventFilter;
+import io.sessionlog.projections.query.Route;
+import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.avro.StampedEvent;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The read routes of contract §5, answered from the local stores. */
+/**
+ * The read routes of contract §5. Any instance answers any session: the owner of its partition answers from its
+ * local stores, others forward to it. A store that is not queryable answers 503 with Retry-After, never an empty
+ * list; {@code allow_stale=true} lets a standby copy answer instead.
+ */
 public final class QueryRoutes {
 
     public static final String SESSION = "/v1/sessions/{session_id}";
     public static final String EVENTS_OF_SESSION = "/v1/sessions/{session_id}/events";
     public static final String EVENT_OF_SESSION = "/v1/sessions/{session_id}/events/{event_id}";
+    public static final String INSTANCES = "/v1/instances";
+    static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
+    private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
     private static final int RETRY_AFTER_SECONDS = 1;
+    private static final int MAX_WAIT_SECONDS = 600;
 
     private final SessionQueries queries;
+    private final Router router;
+    private final SessionUpdates updates;
+    private final Forwarder forwarder = new Forwarder();
+    private final ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
+        final Thread thread = new Thread(runnable, "sse-stream");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public QueryRoutes(final SessionQueries queries) {
+    public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates) {
         this.queries = queries;
+        this.router = router;
+        this.updates = updates;
     }
 
     public void register(final Javalin app) {
         app.get(SESSION, this::getSession, Scope.READ);
         app.get(EVENTS_OF_SESSION, this::listEvents, Scope.READ);
         app.get(EVENT_OF_SESSION, this::getEvent, Scope.READ);
+        app.get(INSTANCES, this::listInstances, Scope.READ);
     }
 
     private void getSession(final Context ctx) {
         final String id = ctx.pathParam("session_id");
         final boolean stats = csv(ctx.queryParams("include")).contains("stats");
-        final ObjectNode dto = queryable(() -> queries.session(id)).map(view -> Flux0Dtos.session(view, stats))
-                .orElseThrow(() -> Problem.notFound("session " + id + " is unknown"));
-        Json.answer(ctx, 200, dto);
+        local(ctx, id, Duration.ofSeconds(30), where -> {
+            final ObjectNode dto = queryable(() -> queries.session(id, where)).map(view -> Flux0Dtos.session(view, stats))
+                    .orElseThrow(() -> Problem.notFound("session " + id + " is unknown"));
+            Json.answer(ctx, 200, dto);
+            return null;
+        });
+    }
+
+    private void getEvent(final Context ctx) {
+        final String id = ctx.pathParam("session_id");
+        final String eventId = ctx.pathParam("event_id");
+        local(ctx, id, Duration.ofSeconds(30), where -> {
+            final ObjectNode dto = queryable(() -> queries.event(id, eventId, where)).map(Flux0Dtos::event)
+                    .orElseThrow(() -> Problem.notFound("event " + eventId + " is unknown in session " + id));
+            Json.answer(ctx, 200, dto);
+            return null;
+        });
     }
 
     private void listEvents(final Context ctx) {
         final String id = ctx.pathParam("session_id");
         final EventFilter filter = filter(ctx);
-        final List<StampedEvent> events = queryable(() -> queries.events(id, filter));
+        final int waitSeconds = (int) longParam(ctx, "wait_for_data", 0, 0, MAX_WAIT_SECONDS);
+        final boolean sse = String.valueOf(ctx.header("Accept")).contains("text/event-stream");
+        final Route route = route(ctx, id);
+        if (route instanceof Route.Remote remote) {
+            if (sse) {
+                // A stream is served by the owner itself: EventSource clients follow the redirect.
+                ctx.redirect("http://" + remote.hostPort() + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()), io.javalin.http.HttpStatus.TEMPORARY_REDIRECT);
+                return;
+            }
+            forwarder.forward(ctx, remote.hostPort(), Duration.ofSeconds(waitSeconds + 30L));
+            return;
+        }
+        final Route.Local where = (Route.Local) route;
+        if (sse) {
+            new SseHandler(client -> stream(client, id, filter, where)).handle(ctx);
+            return;
+        }
+        final List<StampedEvent> now = queryable(() -> queries.events(id, filter, where));
+        if (!now.isEmpty() || waitSeconds == 0) {
+            answerEvents(ctx, now);
+            return;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
+        ctx.future(() -> awaitMatching(id, filter, where, deadline).handle((events, failure) -> {
+            if (failure != null) {
+                Problems.write(ctx, failure.getCause() instanceof Problem p ? p : notQueryable(failure));
+            } else if (events.isEmpty()) {
+                Problems.write(ctx, new Problem(504, "Gateway Timeout", "no matching event within " + waitSeconds
+                        + " s (wait_for_data)", List.of(), Map.of()));
+            } else {
+                answerEvents(ctx, events);
+            }
+            return null;
+        }));
+    }
+
+    /**
+     * Waits for the first matching event: registers for the session's next update before reading the store (so an
+     * update in between is not missed), and reads again only when the projection applied an event of the session.
+     */
+    private CompletableFuture<List<StampedEvent>> awaitMatching(final String id, final EventFilter filter,
+                                                                final Route.Local where, final long deadline) {
+        final CompletableFuture<Void> update = updates.next(id);
+        final List<StampedEvent> events = queryable(() -> queries.events(id, filter, where));
+        final long left = deadline - System.nanoTime();
+        if (!events.isEmpty() || left <= 0) {
+            return CompletableFuture.completedFuture(events);
+        }
+        return update.thenApply(ignored -> true).completeOnTimeout(false, left, TimeUnit.NANOSECONDS)
+                .thenCompose(updated -> updated ? awaitMatching(id, filter, where, deadline)
+                        : CompletableFuture.completedFuture(List.of()));
+    }
+
+    /**
+     * Server-Sent Events: every matching event from min_offset on, in offset order, as {@code data: <EventDTO>} with
+     * the offset as event id (a reconnect with Last-Event-ID resumes after it), then each new one as it is applied;
+     * a comment every 15 s keeps idle connections open; the stream ends when the client goes away.
+     */
+    private void stream(final SseClient client, final String id, final EventFilter filter, final Route.Local where) {
+        client.keepAlive();
+        final String lastEventId = client.ctx().header("Last-Event-ID");
+        final long resumeFrom = lastEventId == null ? filter.minOffset() : parseOrDefault(lastEventId, filter.minOffset() - 1) + 1;
+        streams.execute(() -> {
+            long next = Math.max(resumeFrom, filter.minOffset());
+            try {
+                while (!client.terminated()) {
+                    final CompletableFuture<Void> update = updates.next(id);
+                    final List<StampedEvent> batch = queries.events(id, filter.from(next), where);
+                    for (final StampedEvent event : batch) {
+                        client.sendEvent("message", Flux0Dtos.event(event).toString(), String.valueOf(event.getOffset()));
+                        next = event.getOffset() + 1;
+                    }
+                    if (batch.isEmpty()) {
+                        try {
+                            update.get(SSE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                        } catch (java.util.concurrent.TimeoutException idle) {
+                            client.sendComment("heartbeat");
+                        }
+                    }
+                }
+            } catch (InvalidStateStoreException e) {
+                LOG.info("SSE stream of session {} ends: its store moved ({}); the client reconnects with Last-Event-ID", id, e.getMessage());
+            } catch (Exception e) {
+                LOG.debug("SSE stream of session {} ends: {}", id, e.toString());
+            } finally {
+                client.close();
+            }
+        });
+    }
+
+    private void listInstances(final Context ctx) {
+        final ArrayNode body = Json.MAPPER.createArrayNode();
+        for (final Router.Instance instance : router.instances()) {
+            final ObjectNode node = body.addObject().put("host", instance.hostPort()).put("self", instance.self());
+            instance.active().forEach(node.putArray("active")::add);
+            instance.standby().forEach(node.putArray("standby")::add);
+        }
+        Json.answer(ctx, 200, Json.MAPPER.createObjectNode().set("data", body));
+    }
+
+    /** Runs {@code answer} here when this instance holds the session, else forwards the request to the one that does. */
+    private void local(final Context ctx, final String id, final Duration timeout, final Function<Route.Local, Void> answer) {
+        final Route route = route(ctx, id);
+        if (route instanceof Route.Remote remote) {
+            forwarder.forward(ctx, remote.hostPort(), timeout);
+        } else {
+            answer.apply((Route.Local) route);
+        }
+    }
+
+    private Route route(final Context ctx, final String id) {
+        final boolean allowStale = "true".equals(ctx.queryParam("allow_stale"));
+        final Route route = router.route(id, allowStale);
+        if (route instanceof Route.Unavailable unavailable) {
+            throw Problem.unavailable(unavailable.why() + "; retry", RETRY_AFTER_SECONDS);
+        }
+        return route;
+    }
+
+    private static void answerEvents(final Context ctx, final List<StampedEvent> events) {
         final ObjectNode body = Json.MAPPER.createObjectNode();
         final ArrayNode data = body.putArray("data");
         events.forEach(e -> data.add(Flux0Dtos.event(e)));
         Json.answer(ctx, 200, body);
     }
 
-    private void getEvent(final Context ctx) {
-        final String id = ctx.pathParam("session_id");
-        final String eventId = ctx.pathParam("event_id");
-        final ObjectNode dto = queryable(() -> queries.event(id, eventId)).map(Flux0Dtos::event)
-                .orElseThrow(() -> Problem.notFound("event " + eventId + " is unknown in session " + id));
-        Json.answer(ctx, 200, dto);
-    }
-
     /** While a store is not queryable (rebalance, restore) the answer is 503, never a wrong empty answer. */
-    private static <T> T queryable(final Supplier<T> query) {
+    private static <T> T queryable(final java.util.function.Supplier<T> query) {
         try {
             return query.get();
         } catch (InvalidStateStoreException e) {
-            throw Problem.unavailable("the store is not queryable right now (" + e.getMessage() + "); retry", RETRY_AFTER_SECONDS);
+            throw notQueryable(e);
         }
     }
 
+    private static Problem notQueryable(final Throwable e) {
+        return Problem.unavailable("the store is not queryable right now (" + e.getMessage() + "); retry", RETRY_AFTER_SECONDS);
+    }
+
     private static EventFilter filter(final Context ctx) {
-        final List<FieldError> errors = new java.util.ArrayList<>();
-        final long minOffset = longParam(ctx, "min_offset", 0, 0, Long.MAX_VALUE, errors);
-        final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT, errors);
+        final long minOffset = longParam(ctx, "min_offset", 0, 0, Long.MAX_VALUE);
+        final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
         final String includeDeleted = ctx.queryParam("include_deleted");
         if (includeDeleted != null && !includeDeleted.equals("true") && !includeDeleted.equals("false")) {
-            errors.add(new FieldError(0, "include_deleted", "must be true or false"));
-        }
-        if (!errors.isEmpty()) {
-            throw Problem.badRequest("invalid query parameters", errors);
+            throw Problem.badRequest("invalid query parameter", List.of(new FieldError(0, "include_deleted", "must be true or false")));
         }
         return new EventFilter(minOffset, csv(ctx.queryParams("types")), ctx.queryParam("source"),
                 ctx.queryParam("correlation_id"), ctx.queryParam("correlation_root"), "true".equals(includeDeleted), limit);
     }
 
-    private static long longParam(final Context ctx, final String name, final long fallback, final long min, final long max,
-                                  final List<FieldError> errors) {
+    private static long longParam(final Context ctx, final String name, final long fallback, final long min, final long max) {
         final String text = ctx.queryParam(name);
         if (text == null || text.isBlank()) {
             return fallback;
@@ -103,8 +260,16 @@ public final class QueryRoutes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        errors.add(new FieldError(0, name, "must be an integer from " + min + " to " + max));
-        return fallback;
+        throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name,
+                "must be an integer from " + min + " to " + max)));
+    }
+
+    private static long parseOrDefault(final String text, final long fallback) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /** Repeated or comma-separated values ({@code ?types=message&types=tool} or {@code ?types=message,tool}). */

@@ -14,6 +14,11 @@ public record EventFilter(long minOffset, Set<String> types, String source, Stri
 
     public static final int MAX_LIMIT = 10_000;
 
+    /** The same filter from another offset on (an SSE stream moving forward). */
+    public EventFilter from(final long offset) {
+        return new EventFilter(Math.max(minOffset, offset), types, source, correlationId, correlationRoot, includeDeleted, limit);
+    }
+
     public boolean matches(final StampedEvent stamped) {
         final var event = stamped.getEvent();
         return stamped.getOffset() >= minOffset

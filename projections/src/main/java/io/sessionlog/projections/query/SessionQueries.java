@@ -22,14 +22,14 @@ public final class SessionQueries {
         this.stores = stores;
     }
 
-    public Optional<SessionView> session(final String sessionKey) {
-        final ReadOnlyKeyValueStore<String, SessionView> views = stores.keyValueStore(ProjectionNames.SESSIONS_STORE);
+    public Optional<SessionView> session(final String sessionKey, final Route.Local where) {
+        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, where);
         return Optional.ofNullable(views.get(sessionKey));
     }
 
     /** The matching events in offset order: a range scan of the session from {@code minOffset}, not a full scan. */
-    public List<StampedEvent> events(final String sessionKey, final EventFilter filter) {
-        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE);
+    public List<StampedEvent> events(final String sessionKey, final EventFilter filter, final Route.Local where) {
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, where);
         final List<StampedEvent> matches = new ArrayList<>();
         try (KeyValueIterator<Bytes, StampedEvent> range = events.range(
                 SessionOffsetKey.from(sessionKey, filter.minOffset()), SessionOffsetKey.to(sessionKey))) {
@@ -43,14 +43,18 @@ public final class SessionQueries {
         return matches;
     }
 
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name, final Route.Local where) {
+        return stores.keyValueStore(name, where.partition(), where.stale());
+    }
+
     /** One event by id, deleted or not. */
-    public Optional<StampedEvent> event(final String sessionKey, final String eventId) {
-        final ReadOnlyKeyValueStore<Bytes, Long> ids = stores.keyValueStore(ProjectionNames.EVENT_IDS_STORE);
+    public Optional<StampedEvent> event(final String sessionKey, final String eventId, final Route.Local where) {
+        final ReadOnlyKeyValueStore<Bytes, Long> ids = store(ProjectionNames.EVENT_IDS_STORE, where);
         final Long offset = ids.get(SessionEventIdKey.of(sessionKey, eventId));
         if (offset == null) {
             return Optional.empty();
         }
-        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE);
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, where);
         return Optional.ofNullable(events.get(SessionOffsetKey.of(sessionKey, offset)));
     }
 }

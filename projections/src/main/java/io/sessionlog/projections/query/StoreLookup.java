@@ -3,11 +3,12 @@ package io.sessionlog.projections.query;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * How queries reach a store: through {@code KafkaStreams#store} in the app, directly in TopologyTestDriver tests.
- * Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the store is not queryable.
+ * How queries reach one partition of a local store: through {@code KafkaStreams#store} in the app, directly in
+ * TopologyTestDriver tests. Throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while the store
+ * is not queryable; a stale (standby or restoring) copy is read only when {@code allowStale}.
  */
 @FunctionalInterface
 public interface StoreLookup {
 
-    <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name);
+    <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name, int partition, boolean allowStale);
 }

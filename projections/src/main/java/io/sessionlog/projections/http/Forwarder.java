@@ -1,0 +1,52 @@
+package io.sessionlog.projections.http;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.javalin.http.Context;
+import io.sessionlog.http.Problem;
+
+/**
+ * Sends a read to the instance that owns the session and relays its answer as is. A forwarded request carries a
+ * header, so an instance never forwards one again: while ownership moves, the answer is 503, not a loop.
+ */
+final class Forwarder {
+
+    static final String FORWARDED = "X-Sessionlog-Forwarded";
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    static boolean wasForwarded(final Context ctx) {
+        return ctx.header(FORWARDED) != null;
+    }
+
+    void forward(final Context ctx, final String hostPort, final Duration timeout) {
+        if (wasForwarded(ctx)) {
+            throw Problem.unavailable("the session's partition is moving between instances; retry", RETRY_AFTER_SECONDS);
+        }
+        final String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort + ctx.path() + query))
+                .timeout(timeout).header(FORWARDED, "1").GET();
+        final String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            final HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+            response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+            ctx.status(response.statusCode()).result(response.body());
+        } catch (IOException e) {
+            throw Problem.unavailable("the instance holding this session (" + hostPort + ") does not answer: "
+                    + e.getMessage(), RETRY_AFTER_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("interrupted while asking " + hostPort, RETRY_AFTER_SECONDS);
+        }
+    }
+}
