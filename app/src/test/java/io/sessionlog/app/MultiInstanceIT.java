@@ -1,0 +1,108 @@
+package io.sessionlog.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two projection instances of one application: keys spread over both, every key answered correctly from either;
+ * then one stops, and the other keeps answering after the rebalance, with 503 meanwhile and never a wrong answer.
+ */
+@ExtendWith(SharedKafkaCluster.class)
+class MultiInstanceIT {
+
+    private static final String PREFIX = "multi-" + System.nanoTime() + ".";
+    private static final int SESSIONS = 24;
+    private static final int EVENTS_PER_SESSION = 3;
+
+    @Test
+    void anyInstanceAnswersAnyKeyAndAnswersContinueWhenOneStops() {
+        try (Sessionlog first = TestApps.start(PREFIX, Map.of())) {
+            final Sessionlog second = Sessionlog.start(projectionsOnly(first));
+            try {
+                final Http a = new Http(first.httpUrl());
+                final Http b = new Http(second.httpUrl());
+                b.awaitGet("/health/ready", r -> r.status() == 200, Duration.ofSeconds(60));
+                final Http.Answer instances = a.awaitGet("/v1/instances", r -> r.status() == 200
+                        && r.body().get("data").size() == 2 && everyInstanceHoldsSomething(r.body()), Duration.ofSeconds(60));
+                assertEquals(2, instances.body().get("data").size());
+
+                for (int s = 0; s < SESSIONS; s++) {
+                    for (int e = 0; e < EVENTS_PER_SESSION; e++) {
+                        assertEquals(202, a.post("/v1/sessions/multi-" + s + "/events",
+                                QueryIT.event("m" + s + "-" + e, "message", "user", "c")).status());
+                    }
+                }
+                final List<Long> expected = LongStream.range(0, EVENTS_PER_SESSION).boxed().toList();
+                for (int s = 0; s < SESSIONS; s++) {
+                    final String path = "/v1/sessions/multi-" + s + "/events";
+                    assertEquals(expected, Http.offsets(a.awaitGet(path, r -> r.status() == 200
+                            && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the first, " + path);
+                    assertEquals(expected, Http.offsets(b.awaitGet(path, r -> r.status() == 200
+                            && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the second, " + path);
+                    assertEquals("multi-" + s, b.get("/v1/sessions/multi-" + s).body().get("id").asText());
+                }
+            } finally {
+                second.close();
+            }
+            assertAnswersStayRightUntilAllAreBack(new Http(first.httpUrl()));
+        }
+    }
+
+    /** Polls every session on the surviving instance: each answer is right or 503, until all are right. */
+    private static void assertAnswersStayRightUntilAllAreBack(final Http survivor) {
+        final Map<Integer, Integer> unavailable = new HashMap<>();
+        final List<String> wrong = new ArrayList<>();
+        Awaitility.await("every session answered again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    int right = 0;
+                    for (int s = 0; s < SESSIONS; s++) {
+                        final Http.Answer answer = survivor.get("/v1/sessions/multi-" + s + "/events");
+                        if (answer.status() == 503) {
+                            assertTrue(answer.retryAfter().length() > 0, "503 comes with Retry-After");
+                            unavailable.merge(s, 1, Integer::sum);
+                        } else if (answer.status() == 200 && answer.body().get("data").size() == EVENTS_PER_SESSION) {
+                            right++;
+                        } else {
+                            wrong.add("multi-" + s + ": " + answer.status() + " " + answer.body());
+                        }
+                    }
+                    return right == SESSIONS;
+                });
+        assertEquals(List.of(), wrong, "never a wrong answer while the partitions moved");
+        System.out.println("sessions answered 503 while partitions moved: " + unavailable.size());
+    }
+
+    private static boolean everyInstanceHoldsSomething(final JsonNode instances) {
+        for (final JsonNode instance : instances.get("data")) {
+            if (!instance.has("active") || instance.get("active").isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> projectionsOnly(final Sessionlog first) {
+        final Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", first.bootstrapServers());
+        settings.put("schema.registry.url", first.registryUrl().orElseThrow());
+        settings.put(AppConfig.ROLES, "projections");
+        settings.put(AppConfig.HTTP_PORT, "0");
+        settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir("multi-second").toString());
+        settings.put("topic.prefix", PREFIX);
+        settings.put("projections.application.id", PREFIX + "projections");
+        return settings;
+    }
+}

@@ -1,0 +1,176 @@
+package io.sessionlog.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The read side of contract §5 on a real broker: filters, long-polls, Server-Sent Events. */
+@ExtendWith(SharedKafkaCluster.class)
+class QueryIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "query-" + System.nanoTime() + ".";
+    private static Sessionlog app;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        app = TestApps.start(PREFIX, Map.of());
+        http = new Http(app.httpUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void everyFilterNarrowsTheListing() {
+        final String s = "/v1/sessions/filters/events";
+        post(s, event("m1", "message", "user", "RID(A)"));
+        post(s, event("s1", "status", "ai_agent", "RID(A)::B"));
+        post(s, event("t1", "tool", "ai_agent", "RID(A)::B"));
+        post(s, event("m2", "message", "ai_agent", "RID(C)::D"));
+        http.awaitGet(s, a -> a.status() == 200 && a.body().get("data").size() == 4, Duration.ofSeconds(10));
+        assertEquals(List.of("m1", "m2"), ids(http.get(s + "?types=message")));
+        assertEquals(List.of("s1", "t1", "m2"), ids(http.get(s + "?types=status,tool&types=message&source=ai_agent")));
+        assertEquals(List.of("s1", "t1"), ids(http.get(s + "?correlation_id=RID(A)::B")));
+        assertEquals(List.of("m1", "s1", "t1"), ids(http.get(s + "?correlation_root=RID(A)")));
+        assertEquals(List.of("t1", "m2"), ids(http.get(s + "?min_offset=2")));
+        assertEquals(List.of("m1", "s1"), ids(http.get(s + "?limit=2")));
+        assertEquals(400, http.get(s + "?limit=0").status());
+        send("DELETE", s + "/m1");
+        http.awaitGet(s, a -> a.body().get("data").size() == 3, Duration.ofSeconds(10));
+        assertEquals(List.of("m1", "s1", "t1", "m2"), ids(http.get(s + "?include_deleted=true")));
+        assertTrue(http.get(s + "/m1").body().get("deleted").asBoolean(), "one event by id, deleted or not");
+        assertEquals(404, http.get("/v1/sessions/filters/events/nope").status());
+    }
+
+    @Test
+    void aLongPollReturnsAsSoonAsTheEventIsStampedAndTimesOutWith504() throws Exception {
+        final String s = "/v1/sessions/long-poll/events";
+        post(s, event("first", "message", "user", "c"));
+        http.awaitGet(s, a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10));
+
+        try (StampedWatch stamped = new StampedWatch(app.bootstrapServers(), new io.sessionlog.schemas.Topics(PREFIX).events())) {
+            final CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
+                final Http.Answer answer = http.get(s + "?min_offset=1&wait_for_data=20");
+                assertEquals(200, answer.status());
+                assertEquals(List.of("second"), ids(answer));
+                return System.nanoTime();
+            });
+            assertEquals(false, answered.isDone());
+            post(s, event("second", "message", "ai_agent", "c"));
+            final long visible = stamped.awaitFirstRecordNanos(Duration.ofSeconds(20));
+            final long afterStampingMillis = (answered.get(20, TimeUnit.SECONDS) - visible) / 1_000_000;
+            System.out.println("long-poll answered " + afterStampingMillis + " ms after the stamped event became visible");
+            assertTrue(afterStampingMillis <= 100, "a long-poll returns within 100 ms of the event being stamped: " + afterStampingMillis);
+        }
+
+        final long start = System.nanoTime();
+        final Http.Answer timeout = http.get(s + "?min_offset=5&wait_for_data=1");
+        assertEquals(504, timeout.status());
+        assertEquals("application/problem+json", timeout.contentType());
+        assertTrue((System.nanoTime() - start) / 1_000_000 >= 900, "waited about wait_for_data seconds");
+    }
+
+    @Test
+    void serverSentEventsDeliverEveryEventInOffsetOrderAcrossAReconnect() throws Exception {
+        final String s = "/v1/sessions/sse/events";
+        for (int i = 0; i < 3; i++) {
+            post(s, event("e" + i, "message", "user", "c"));
+        }
+        http.awaitGet(s, a -> a.status() == 200 && a.body().get("data").size() == 3, Duration.ofSeconds(10));
+        final HttpClient client = HttpClient.newHttpClient();
+        final HttpResponse<java.io.InputStream> stream = client.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + s))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        assertTrue(stream.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        final List<JsonNode> received = new ArrayList<>();
+        long lastId = -1;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            for (int i = 3; i < 6; i++) {
+                post(s, event("e" + i, "message", "ai_agent", "c"));
+            }
+            while (received.size() < 6) {
+                final String line = reader.readLine();
+                if (line.startsWith("id: ")) {
+                    lastId = Long.parseLong(line.substring(4).trim());
+                } else if (line.startsWith("data: ")) {
+                    received.add(JSON.readTree(line.substring(6)));
+                }
+            }
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), received.stream().map(e -> e.get("offset").asLong()).toList());
+        assertEquals(5, lastId);
+
+        for (int i = 6; i < 8; i++) {
+            post(s, event("e" + i, "message", "ai_agent", "c"));
+        }
+        final HttpResponse<java.io.InputStream> resumed = client.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + s))
+                .header("Accept", "text/event-stream").header("Last-Event-ID", String.valueOf(lastId)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        final List<Long> after = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(resumed.body(), StandardCharsets.UTF_8))) {
+            while (after.size() < 2) {
+                final String line = reader.readLine();
+                if (line.startsWith("data: ")) {
+                    after.add(JSON.readTree(line.substring(6)).get("offset").asLong());
+                }
+            }
+        }
+        assertEquals(List.of(6L, 7L), after, "a reconnect with Last-Event-ID resumes right after, without gap or repeat");
+    }
+
+    private static List<String> ids(final Http.Answer answer) {
+        final List<String> ids = new ArrayList<>();
+        answer.body().get("data").forEach(e -> ids.add(e.get("id").asText()));
+        return ids;
+    }
+
+    private static void post(final String path, final String body) {
+        assertEquals(202, http.post(path, body).status());
+    }
+
+    private static void send(final String method, final String path) {
+        try {
+            final var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.httpUrl() + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(202, response.statusCode());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static String event(final String id, final String type, final String source, final String correlation) {
+        final String data = switch (type) {
+            case "message" -> "{\"type\":\"message\",\"parts\":[]}";
+            case "status" -> "{\"type\":\"status\",\"status\":\"processing\"}";
+            case "tool" -> "{\"type\":\"tool_call_result\",\"tool_calls\":[]}";
+            default -> "{}";
+        };
+        return "{\"id\":\"" + id + "\",\"correlation_id\":\"" + correlation + "\",\"type\":\"" + type + "\",\"source\":\"" + source
+                + "\",\"data\":" + data + ",\"created_at\":\"2025-01-29T09:27:41Z\"}";
+    }
+}
