@@ -97,9 +97,11 @@ public final class Sessionlog implements AutoCloseable {
 
     private void startRoles(final AppConfig config, final Map<String, String> settings) {
         final boolean serves = config.runs(AppConfig.INGEST) || config.runs(AppConfig.PROJECTIONS);
+        final MetricsRoutes metrics = new MetricsRoutes();
         http = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
+            metrics.timeRequests(cfg);
         });
         Problems.install(http);
         final ApiKeys keys = config.apiKeys();
@@ -109,12 +111,14 @@ public final class Sessionlog implements AutoCloseable {
                     AppConfig.API_KEYS, config.httpHost());
         }
         HealthRoutes.register(http, this::states);
+        metrics.register(http);
 
         if (config.runs(AppConfig.INGEST)) {
             final IngestConfig ingest = new IngestConfig(settings);
             final IntentPublisher publisher = new IntentPublisher(ingest.producerConfig(), ingest.serdeConfig(),
                     new Topics(ingest.getString(ClusterConfig.TOPIC_PREFIX)).raw());
             started.push(publisher);
+            publisher.bindMetrics(metrics.registry());
             new IngestRoutes(publisher, ingest).register(http);
             roleStates.put(AppConfig.INGEST, () -> "UP");
         }
@@ -129,6 +133,7 @@ public final class Sessionlog implements AutoCloseable {
                     ? advertised(host) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
+            projections.bindMetrics(metrics.registry());
             new QueryRoutes(new SessionQueries(projections), projections, updates).register(http);
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
@@ -136,6 +141,7 @@ public final class Sessionlog implements AutoCloseable {
         if (config.runs(AppConfig.PROCESSOR)) {
             final ProcessorService processor = new ProcessorService(new ProcessorConfig(settings));
             started.push(processor);
+            processor.bindMetrics(metrics.registry());
             processor.start();
             roleStates.put(AppConfig.PROCESSOR, () -> processor.state().name());
         }

@@ -122,6 +122,22 @@ class SliceIT {
                 a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10))), "the processor keeps running");
     }
 
+    @Test
+    void metricsExposeHttpKafkaStreamsAndProducerFiguresInPrometheusText() throws Exception {
+        assertEquals(202, http.post("/v1/sessions/metrics/events", event("metric-1")).status());
+        http.awaitGet("/v1/sessions/metrics/events", a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10));
+        final var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(app.httpUrl() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        final String text = response.body();
+        assertTrue(text.contains("http_server_requests_seconds_count{method=\"POST\",route=\"/v1/sessions/{session_id}/events\",status=\"202\"}"),
+                "HTTP requests by route pattern");
+        assertTrue(text.contains("kafka_stream_thread_process_total"), "Kafka Streams thread metrics");
+        assertTrue(text.contains("kafka_producer_record_send_total"), "the ingest producer's metrics");
+        assertTrue(text.contains("jvm_memory_used_bytes"));
+    }
+
     private static String event(final String id) {
         return "{\"id\":\"" + id + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\",\"source\":\"user\","
                 + "\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"hi\"}]},"

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import io.sessionlog.schemas.serde.SchemaRegistrations;
 import org.apache.kafka.streams.CloseOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -31,6 +33,11 @@ public final class ProcessorService implements AutoCloseable {
         SchemaRegistrations.ensure(config.serdeConfig(), ProcessorTopology.valueSchemas(config.topics(),
                 config.getString(ProcessorConfig.APPLICATION_ID)));
         streams.start();
+    }
+
+    /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */
+    public void bindMetrics(final MeterRegistry registry) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
     }
 
     public KafkaStreams.State state() {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
@@ -57,6 +59,11 @@ public final class IntentPublisher implements AutoCloseable {
             }
         }
         return CompletableFuture.allOf(acks).thenApply(ignored -> java.util.Arrays.stream(acks).map(CompletableFuture::join).toList());
+    }
+
+    /** The producer's metrics (send rate, errors, buffer, latency) under {@code kafka.producer.*}. */
+    public void bindMetrics(final MeterRegistry registry) {
+        new KafkaClientMetrics(producer).bindTo(registry);
     }
 
     @Override
