@@ -68,6 +68,24 @@ class QueryIT {
     }
 
     @Test
+    void correlationsAreFoundAcrossSessionsByIdOrRoot() {
+        post("/v1/sessions/corr-a/events", event("ca1", "message", "user", "RID(corr1)"));
+        post("/v1/sessions/corr-a/events", event("ca2", "status", "ai_agent", "RID(corr1)::turn"));
+        post("/v1/sessions/corr-b/events", event("cb1", "message", "ai_agent", "RID(corr1)::turn"));
+        post("/v1/sessions/corr-b/events", event("cb2", "message", "ai_agent", "RID(other)"));
+        final Http.Answer byRoot = http.awaitGet("/v1/correlations/RID(corr1)?root=true",
+                a -> a.status() == 200 && a.body().get("data").size() == 3, Duration.ofSeconds(20));
+        final List<String> found = new ArrayList<>();
+        byRoot.body().get("data").forEach(e -> found.add(e.get("session_id").asText() + "/" + e.get("event").get("id").asText()));
+        assertEquals(List.of("corr-a/ca1", "corr-a/ca2", "corr-b/cb1"), found);
+        final Http.Answer exact = http.get("/v1/correlations/RID(corr1)::turn");
+        final List<String> exactIds = new ArrayList<>();
+        exact.body().get("data").forEach(e -> exactIds.add(e.get("event").get("id").asText()));
+        assertEquals(List.of("ca2", "cb1"), exactIds);
+        assertEquals(0, http.get("/v1/correlations/RID(nothing)?root=true").body().get("data").size());
+    }
+
+    @Test
     void aLongPollReturnsAsSoonAsTheEventIsStampedAndTimesOutWith504() throws Exception {
         final String s = "/v1/sessions/long-poll/events";
         post(s, event("first", "message", "user", "c"));

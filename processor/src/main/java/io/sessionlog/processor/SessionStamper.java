@@ -11,6 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.schemas.CorrelationIds;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.Correlation;
 import io.sessionlog.schemas.avro.EventAppended;
@@ -132,11 +133,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (correlationId == null) {
             return null;
         }
-        final String root = Correlations.root(correlationId);
+        final String root = CorrelationIds.root(correlationId);
         final Correlation previous = chains.get(SessionEventIdKey.of(key, root));
         return Correlation.newBuilder()
                 .setRoot(root)
-                .setParent(Correlations.parent(correlationId))
+                .setParent(CorrelationIds.parent(correlationId))
                 .setChainStartOffset(previous == null ? offset : previous.getChainStartOffset())
                 .setChainStartEventId(previous == null ? event.getEventId() : previous.getChainStartEventId())
                 .setChainPosition(previous == null ? 0 : previous.getChainPosition() + 1)

@@ -10,11 +10,18 @@ public final class ProjectionNames {
     public static final String SESSIONS_SOURCE = "sessions-source";
     public static final String EVENT_PROJECTOR = "event-projector";
     public static final String SESSION_PROJECTOR = "session-projector";
+    public static final String CORRELATED_FILTER = "correlated-events";
+    public static final String CORRELATION_REKEY = "key-by-correlation-root";
+    /** The repartition topic is {@code <application.id>-correlations-by-root-repartition}. */
+    public static final String CORRELATION_REPARTITION = "correlations-by-root";
+    public static final String CORRELATION_PROJECTOR = "correlation-projector";
 
     /** (session key, offset) → StampedEvent: listings are range scans of one session. */
     public static final String EVENTS_STORE = "events-by-session-offset";
     /** (session key, event id) → offset: one event by id. */
     public static final String EVENT_IDS_STORE = "event-offsets-by-id";
+    /** (correlation root, session key, offset) → StampedEvent: every event of a root across sessions. */
+    public static final String CORRELATIONS_STORE = "events-by-correlation-root";
     /** Session key → SessionView. */
     public static final String SESSIONS_STORE = "session-views";
 

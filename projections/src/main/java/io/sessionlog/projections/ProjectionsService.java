@@ -52,7 +52,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         final String id = config.getString(ProjectionsConfig.APPLICATION_ID);
         SchemaRegistrations.ensure(config.serdeConfig(), Map.of(
                 id + "-" + ProjectionNames.EVENTS_STORE + "-changelog", StampedEvent.getClassSchema(),
-                id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema()));
+                id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema(),
+                id + "-" + ProjectionNames.CORRELATIONS_STORE + "-changelog", StampedEvent.getClassSchema(),
+                id + "-" + ProjectionNames.CORRELATION_REPARTITION + "-repartition", StampedEvent.getClassSchema()));
         streams.start();
     }
 
@@ -75,15 +77,12 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return streams.store(parameters);
     }
 
-    /**
-     * Every projection store is fed by topics keyed by session key, so one lookup on the session views store tells
-     * the partition and its owners for all of them.
-     */
+    /** The partition of {@code key} in the store's source topic, and which instance holds it. */
     @Override
-    public Route route(final String sessionKey, final boolean allowStale) {
+    public Route route(final String store, final String sessionKey, final boolean allowStale) {
         final KeyQueryMetadata owner;
         try {
-            owner = streams.queryMetadataForKey(ProjectionNames.SESSIONS_STORE, sessionKey, Serdes.String().serializer());
+            owner = streams.queryMetadataForKey(store, sessionKey, Serdes.String().serializer());
         } catch (IllegalStateException e) {
             return new Route.Unavailable("the projections are " + streams.state());
         }

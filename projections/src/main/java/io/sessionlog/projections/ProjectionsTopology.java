@@ -2,6 +2,7 @@ package io.sessionlog.projections;
 
 import java.util.Map;
 
+import io.sessionlog.projections.query.CorrelationKey;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
@@ -11,7 +12,12 @@ import io.sessionlog.schemas.keys.SessionOffsetKey;
 import io.sessionlog.schemas.serde.SpecificAvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,21 +39,45 @@ public final class ProjectionsTopology {
         final SpecificAvroSerde<StampedEvent> stamped = SpecificAvroSerde.forValues(StampedEvent.class, serdeConfig);
         final SpecificAvroSerde<SessionView> views = SpecificAvroSerde.forValues(SessionView.class, serdeConfig);
 
-        final Topology topology = new Topology();
-        topology.addSource(ProjectionNames.EVENTS_SOURCE, Serdes.String().deserializer(), stamped.deserializer(), topics.events());
-        topology.addSource(ProjectionNames.SESSIONS_SOURCE, Serdes.String().deserializer(), views.deserializer(), topics.sessions());
-        topology.addProcessor(ProjectionNames.EVENT_PROJECTOR, () -> new EventProjector(updates), ProjectionNames.EVENTS_SOURCE);
-        topology.addProcessor(ProjectionNames.SESSION_PROJECTOR, SessionProjector::new, ProjectionNames.SESSIONS_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProjectionNames.EVENTS_STORE), Serdes.Bytes(), stamped)
-                .withCachingDisabled(), ProjectionNames.EVENT_PROJECTOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProjectionNames.EVENT_IDS_STORE), Serdes.Bytes(), Serdes.Long())
-                .withCachingDisabled(), ProjectionNames.EVENT_PROJECTOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_STORE), Serdes.String(), views)
-                .withCachingDisabled(), ProjectionNames.SESSION_PROJECTOR);
-        return topology;
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.EVENTS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.EVENT_IDS_STORE), Serdes.Bytes(), Serdes.Long()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_STORE), Serdes.String(), views).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
+
+        final KStream<String, StampedEvent> events = builder.stream(topics.events(),
+                Consumed.with(Serdes.String(), stamped).withName(ProjectionNames.EVENTS_SOURCE));
+        events.process(() -> new EventProjector(updates), Named.as(ProjectionNames.EVENT_PROJECTOR),
+                ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE);
+        // Events of one correlation root live in many sessions, so in many partitions: re-key them by root through a
+        // repartition topic, so that one instance holds every event of a root.
+        events.filter((key, event) -> event != null && event.getCorrelation() != null, Named.as(ProjectionNames.CORRELATED_FILTER))
+                .selectKey((key, event) -> event.getCorrelation().getRoot(), Named.as(ProjectionNames.CORRELATION_REKEY))
+                .repartition(Repartitioned.with(Serdes.String(), stamped).withName(ProjectionNames.CORRELATION_REPARTITION))
+                .process(CorrelationProjector::new, Named.as(ProjectionNames.CORRELATION_PROJECTOR), ProjectionNames.CORRELATIONS_STORE);
+        builder.stream(topics.sessions(), Consumed.with(Serdes.String(), views).withName(ProjectionNames.SESSIONS_SOURCE))
+                .process(SessionProjector::new, Named.as(ProjectionNames.SESSION_PROJECTOR), ProjectionNames.SESSIONS_STORE);
+        return builder.build();
+    }
+
+    /** Stores each event of a correlation root under (root, session, offset); a deleted re-emission overwrites it. */
+    private static final class CorrelationProjector implements Processor<String, StampedEvent, Void, Void> {
+        private KeyValueStore<Bytes, StampedEvent> correlations;
+
+        @Override
+        public void init(final ProcessorContext<Void, Void> context) {
+            correlations = context.getStateStore(ProjectionNames.CORRELATIONS_STORE);
+        }
+
+        @Override
+        public void process(final Record<String, StampedEvent> record) {
+            final StampedEvent event = record.value();
+            correlations.put(CorrelationKey.of(record.key(), event.getSessionKey(), event.getOffset()), event);
+        }
     }
 
     /** Stores each stamped event under (session, offset); a re-emitted (deleted) event overwrites its earlier self. */

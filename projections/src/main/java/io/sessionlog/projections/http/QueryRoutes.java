@@ -23,7 +23,9 @@ import io.sessionlog.http.Json;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
+import io.sessionlog.projections.ProjectionNames;
 import io.sessionlog.projections.query.EventFilter;
+import io.sessionlog.schemas.CorrelationIds;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionQueries;
@@ -44,6 +46,7 @@ public final class QueryRoutes {
     public static final String EVENTS_OF_SESSION = "/v1/sessions/{session_id}/events";
     public static final String EVENT_OF_SESSION = "/v1/sessions/{session_id}/events/{event_id}";
     public static final String INSTANCES = "/v1/instances";
+    public static final String CORRELATION = "/v1/correlations/{correlation_id}";
     static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
     private static final int RETRY_AFTER_SECONDS = 1;
@@ -70,6 +73,7 @@ public final class QueryRoutes {
         app.get(EVENTS_OF_SESSION, this::listEvents, Scope.READ);
         app.get(EVENT_OF_SESSION, this::getEvent, Scope.READ);
         app.get(INSTANCES, this::listInstances, Scope.READ);
+        app.get(CORRELATION, this::getCorrelation, Scope.READ);
     }
 
     private void getSession(final Context ctx) {
@@ -99,7 +103,7 @@ public final class QueryRoutes {
         final EventFilter filter = filter(ctx);
         final int waitSeconds = (int) longParam(ctx, "wait_for_data", 0, 0, MAX_WAIT_SECONDS);
         final boolean sse = String.valueOf(ctx.header("Accept")).contains("text/event-stream");
-        final Route route = route(ctx, id);
+        final Route route = route(ctx, ProjectionNames.SESSIONS_STORE, id);
         if (route instanceof Route.Remote remote) {
             if (sse) {
                 // A stream is served by the owner itself: EventSource clients follow the redirect.
@@ -187,6 +191,29 @@ public final class QueryRoutes {
         });
     }
 
+    /**
+     * Every event with this correlation id across sessions ({@code ?root=true}: every event whose correlation root is
+     * this id), as {@code {"data": [{"session_id", "event": EventDTO}]}}: EventDTO names no session.
+     */
+    private void getCorrelation(final Context ctx) {
+        final String id = ctx.pathParam("correlation_id");
+        final boolean byRoot = "true".equals(ctx.queryParam("root"));
+        final String root = byRoot ? id : CorrelationIds.root(id);
+        final boolean includeDeleted = "true".equals(ctx.queryParam("include_deleted"));
+        final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
+        final Route route = route(ctx, ProjectionNames.CORRELATIONS_STORE, root);
+        if (route instanceof Route.Remote remote) {
+            forwarder.forward(ctx, remote.hostPort(), Duration.ofSeconds(30));
+            return;
+        }
+        final List<StampedEvent> events = queryable(() -> queries.correlated(root, byRoot ? null : id, includeDeleted,
+                limit, (Route.Local) route));
+        final ObjectNode body = Json.MAPPER.createObjectNode();
+        final ArrayNode data = body.putArray("data");
+        events.forEach(e -> data.addObject().put("session_id", e.getSessionKey()).set("event", Flux0Dtos.event(e)));
+        Json.answer(ctx, 200, body);
+    }
+
     private void listInstances(final Context ctx) {
         final ArrayNode body = Json.MAPPER.createArrayNode();
         for (final Router.Instance instance : router.instances()) {
@@ -199,7 +226,7 @@ public final class QueryRoutes {
 
     /** Runs {@code answer} here when this instance holds the session, else forwards the request to the one that does. */
     private void local(final Context ctx, final String id, final Duration timeout, final Function<Route.Local, Void> answer) {
-        final Route route = route(ctx, id);
+        final Route route = route(ctx, ProjectionNames.SESSIONS_STORE, id);
         if (route instanceof Route.Remote remote) {
             forwarder.forward(ctx, remote.hostPort(), timeout);
         } else {
@@ -207,9 +234,9 @@ public final class QueryRoutes {
         }
     }
 
-    private Route route(final Context ctx, final String id) {
+    private Route route(final Context ctx, final String store, final String key) {
         final boolean allowStale = "true".equals(ctx.queryParam("allow_stale"));
-        final Route route = router.route(id, allowStale);
+        final Route route = router.route(store, key, allowStale);
         if (route instanceof Route.Unavailable unavailable) {
             throw Problem.unavailable(unavailable.why() + "; retry", RETRY_AFTER_SECONDS);
         }

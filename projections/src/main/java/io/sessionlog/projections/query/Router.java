@@ -5,8 +5,12 @@ import java.util.List;
 /** Which instance answers for a session, and which instances there are. */
 public interface Router {
 
-    /** @param allowStale whether a standby copy on this instance may answer */
-    Route route(String sessionKey, boolean allowStale);
+    /**
+     * @param store      the store that answers (its source topic decides the partition)
+     * @param key        the session key, or the correlation root for the correlation index
+     * @param allowStale whether a standby copy on this instance may answer
+     */
+    Route route(String store, String key, boolean allowStale);
 
     /** Every instance of the projections app, with what it holds. */
     List<Instance> instances();
@@ -19,7 +23,7 @@ public interface Router {
     static Router local() {
         return new Router() {
             @Override
-            public Route route(final String sessionKey, final boolean allowStale) {
+            public Route route(final String store, final String key, final boolean allowStale) {
                 return new Route.Local(0, false);
             }
 

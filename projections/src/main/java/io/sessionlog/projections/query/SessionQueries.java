@@ -47,6 +47,27 @@ public final class SessionQueries {
         return stores.keyValueStore(name, where.partition(), where.stale());
     }
 
+    /**
+     * Every event of a correlation root across sessions (ordered by session, then offset); with an exact
+     * {@code correlationId}, only the events carrying it.
+     */
+    public List<StampedEvent> correlated(final String root, final String correlationId, final boolean includeDeleted,
+                                         final int limit, final Route.Local where) {
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> index = store(ProjectionNames.CORRELATIONS_STORE, where);
+        final List<StampedEvent> matches = new ArrayList<>();
+        try (KeyValueIterator<Bytes, StampedEvent> all = index.prefixScan(CorrelationKey.prefix(root),
+                org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
+            while (all.hasNext() && matches.size() < limit) {
+                final StampedEvent event = all.next().value;
+                if ((includeDeleted || !event.getEvent().getDeleted())
+                        && (correlationId == null || correlationId.equals(event.getEvent().getCorrelationId()))) {
+                    matches.add(event);
+                }
+            }
+        }
+        return matches;
+    }
+
     /** One event by id, deleted or not. */
     public Optional<StampedEvent> event(final String sessionKey, final String eventId, final Route.Local where) {
         final ReadOnlyKeyValueStore<Bytes, Long> ids = store(ProjectionNames.EVENT_IDS_STORE, where);
