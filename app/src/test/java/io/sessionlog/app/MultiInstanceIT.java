@@ -54,11 +54,40 @@ class MultiInstanceIT {
                             && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the second, " + path);
                     assertEquals("multi-" + s, b.get("/v1/sessions/multi-" + s).body().get("id").asText());
                 }
+                assertSessionListingsGatherEveryInstance(a, b);
             } finally {
                 second.close();
             }
             assertAnswersStayRightUntilAllAreBack(new Http(first.httpUrl()));
         }
+    }
+
+    private static void assertSessionListingsGatherEveryInstance(final Http a, final Http b) {
+        final List<String> agentX = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            final String id = "owned-x-" + i;
+            agentX.add(id);
+            assertEquals(202, a.post("/v1/sessions", "{\"id\":\"" + id + "\",\"agent_id\":\"agent-x\",\"user_id\":\""
+                    + (i % 2 == 0 ? "user-even" : "user-odd") + "\"}").status());
+        }
+        assertEquals(202, a.post("/v1/sessions", "{\"id\":\"owned-y-0\",\"agent_id\":\"agent-y\"}").status());
+        b.awaitGet("/v1/sessions?agent_id=agent-x&limit=100", r -> r.status() == 200 && r.body().get("data").size() == 10,
+                Duration.ofSeconds(20));
+        final List<String> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final Http.Answer page = b.get("/v1/sessions?agent_id=agent-x&limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status());
+            page.body().get("data").forEach(session -> paged.add(session.get("id").asText()));
+            cursor = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(agentX.stream().sorted().toList(), paged, "every session of the agent, once, in id order, across pages");
+        final List<String> evenUsers = new ArrayList<>();
+        a.get("/v1/sessions?agent_id=agent-x&user_id=user-even").body().get("data").forEach(x -> evenUsers.add(x.get("id").asText()));
+        assertEquals(List.of("owned-x-0", "owned-x-2", "owned-x-4", "owned-x-6", "owned-x-8"), evenUsers);
+        assertEquals(1, a.get("/v1/sessions?agent_id=agent-y").body().get("data").size());
     }
 
     /** Polls every session on the surviving instance: each answer is right or 503, until all are right. */

@@ -22,6 +22,8 @@ public final class ProjectionNames {
     public static final String EVENT_IDS_STORE = "event-offsets-by-id";
     /** (correlation root, session key, offset) → StampedEvent: every event of a root across sessions. */
     public static final String CORRELATIONS_STORE = "events-by-correlation-root";
+    /** (agent or user id, session key) → nothing: the sessions of an agent or a user, this instance's partitions. */
+    public static final String OWNERS_STORE = "sessions-by-owner";
     /** Session key → SessionView. */
     public static final String SESSIONS_STORE = "session-views";
 

@@ -70,7 +70,10 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     @Override
     public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean allowStale) {
         StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
-                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition);
+                StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore());
+        if (partition >= 0) {
+            parameters = parameters.withPartition(partition);
+        }
         if (allowStale) {
             parameters = parameters.enableStaleStores();
         }

@@ -3,6 +3,7 @@ package io.sessionlog.projections;
 import java.util.Map;
 
 import io.sessionlog.projections.query.CorrelationKey;
+import io.sessionlog.projections.query.OwnerKey;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
@@ -47,6 +48,8 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_STORE), Serdes.String(), views).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.OWNERS_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
 
         final KStream<String, StampedEvent> events = builder.stream(topics.events(),
@@ -60,7 +63,8 @@ public final class ProjectionsTopology {
                 .repartition(Repartitioned.with(Serdes.String(), stamped).withName(ProjectionNames.CORRELATION_REPARTITION))
                 .process(CorrelationProjector::new, Named.as(ProjectionNames.CORRELATION_PROJECTOR), ProjectionNames.CORRELATIONS_STORE);
         builder.stream(topics.sessions(), Consumed.with(Serdes.String(), views).withName(ProjectionNames.SESSIONS_SOURCE))
-                .process(SessionProjector::new, Named.as(ProjectionNames.SESSION_PROJECTOR), ProjectionNames.SESSIONS_STORE);
+                .process(SessionProjector::new, Named.as(ProjectionNames.SESSION_PROJECTOR), ProjectionNames.SESSIONS_STORE,
+                        ProjectionNames.OWNERS_STORE);
         return builder.build();
     }
 
@@ -108,21 +112,40 @@ public final class ProjectionsTopology {
         }
     }
 
-    /** Keeps the latest view of each session. */
+    /** Keeps the latest view of each session, and the index of sessions by agent and by user. */
     private static final class SessionProjector implements Processor<String, SessionView, Void, Void> {
+        private static final byte[] PRESENT = new byte[0];
         private KeyValueStore<String, SessionView> sessions;
+        private KeyValueStore<Bytes, byte[]> owners;
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
             sessions = context.getStateStore(ProjectionNames.SESSIONS_STORE);
+            owners = context.getStateStore(ProjectionNames.OWNERS_STORE);
         }
 
         @Override
         public void process(final Record<String, SessionView> record) {
-            if (record.value() == null) {
+            final SessionView before = sessions.get(record.key());
+            final SessionView after = record.value();
+            reindex(OwnerKey.AGENT, record.key(), before == null ? null : before.getAgentId(), after == null ? null : after.getAgentId());
+            reindex(OwnerKey.USER, record.key(), before == null ? null : before.getUserId(), after == null ? null : after.getUserId());
+            if (after == null) {
                 sessions.delete(record.key());
             } else {
-                sessions.put(record.key(), record.value());
+                sessions.put(record.key(), after);
+            }
+        }
+
+        private void reindex(final byte kind, final String session, final String before, final String after) {
+            if (java.util.Objects.equals(before, after)) {
+                return;
+            }
+            if (before != null) {
+                owners.delete(OwnerKey.of(kind, before, session));
+            }
+            if (after != null) {
+                owners.put(OwnerKey.of(kind, after, session), PRESENT);
             }
         }
     }

@@ -25,6 +25,27 @@ final class Forwarder {
         return ctx.header(FORWARDED) != null;
     }
 
+    /** One instance's JSON answer to {@code pathAndQuery}; anything but 200 is a 503 for the caller. */
+    com.fasterxml.jackson.databind.JsonNode get(final String hostPort, final String pathAndQuery, final String authorization) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw Problem.unavailable("instance " + hostPort + " answered " + response.statusCode() + "; retry", RETRY_AFTER_SECONDS);
+            }
+            return io.sessionlog.http.Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw Problem.unavailable("instance " + hostPort + " does not answer: " + e.getMessage(), RETRY_AFTER_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Problem.unavailable("interrupted while asking " + hostPort, RETRY_AFTER_SECONDS);
+        }
+    }
+
     void forward(final Context ctx, final String hostPort, final Duration timeout) {
         if (wasForwarded(ctx)) {
             throw Problem.unavailable("the session's partition is moving between instances; retry", RETRY_AFTER_SECONDS);

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryRoutes {
 
+    public static final String SESSIONS = "/v1/sessions";
     public static final String SESSION = "/v1/sessions/{session_id}";
     public static final String EVENTS_OF_SESSION = "/v1/sessions/{session_id}/events";
     public static final String EVENT_OF_SESSION = "/v1/sessions/{session_id}/events/{event_id}";
@@ -69,6 +70,7 @@ public final class QueryRoutes {
     }
 
     public void register(final Javalin app) {
+        app.get(SESSIONS, this::listSessions, Scope.READ);
         app.get(SESSION, this::getSession, Scope.READ);
         app.get(EVENTS_OF_SESSION, this::listEvents, Scope.READ);
         app.get(EVENT_OF_SESSION, this::getEvent, Scope.READ);
@@ -189,6 +191,48 @@ public final class QueryRoutes {
                 client.close();
             }
         });
+    }
+
+    /**
+     * Sessions of an agent and/or a user (or all), ordered by id, paged by cursor: {@code {"data": [SessionDTO],
+     * "next_cursor": id|null}}. Sessions live in every partition, so this instance gathers one page from every
+     * instance ({@code scope=local} answers for its own partitions) and merges them; an instance that cannot answer
+     * makes the answer 503, never a partial list.
+     */
+    private void listSessions(final Context ctx) {
+        final String agentId = ctx.queryParam("agent_id");
+        final String userId = ctx.queryParam("user_id");
+        final String cursor = ctx.queryParam("cursor");
+        final int limit = (int) longParam(ctx, "limit", 100, 1, 1_000);
+        final boolean stats = csv(ctx.queryParams("include")).contains("stats");
+        if ("local".equals(ctx.queryParam("scope"))) {
+            Json.answer(ctx, 200, localPage(agentId, userId, cursor, limit, stats));
+            return;
+        }
+        final String query = ctx.queryString() == null ? "scope=local" : ctx.queryString() + "&scope=local";
+        final java.util.TreeMap<String, com.fasterxml.jackson.databind.JsonNode> merged = new java.util.TreeMap<>();
+        boolean morePossible = false;
+        for (final Router.Instance instance : router.instances()) {
+            final com.fasterxml.jackson.databind.JsonNode page = instance.self()
+                    ? localPage(agentId, userId, cursor, limit, stats)
+                    : forwarder.get(instance.hostPort(), ctx.path() + "?" + query, ctx.header("Authorization"));
+            page.get("data").forEach(session -> merged.put(session.get("id").asText(), session));
+            morePossible |= page.get("data").size() >= limit;
+        }
+        final ObjectNode body = Json.MAPPER.createObjectNode();
+        final ArrayNode data = body.putArray("data");
+        merged.values().stream().limit(limit).forEach(data::add);
+        final boolean more = merged.size() > limit || (morePossible && merged.size() == limit);
+        body.put("next_cursor", more ? data.get(data.size() - 1).get("id").asText() : null);
+        Json.answer(ctx, 200, body);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode localPage(final String agentId, final String userId, final String cursor,
+                                                              final int limit, final boolean stats) {
+        final ArrayNode data = Json.MAPPER.createArrayNode();
+        queryable(() -> queries.sessions(agentId, userId, cursor, limit, Route.Local.EVERY_LOCAL_PARTITION))
+                .forEach(view -> data.add(Flux0Dtos.session(view, stats)));
+        return Json.MAPPER.createObjectNode().set("data", data);
     }
 
     /**

@@ -68,6 +68,42 @@ public final class SessionQueries {
         return matches;
     }
 
+    /**
+     * This instance's sessions (every local partition) of an agent and/or a user, or all of them, ordered by session
+     * key, after {@code cursor}, at most {@code limit}.
+     */
+    public List<SessionView> sessions(final String agentId, final String userId, final String cursor, final int limit,
+                                      final Route.Local where) {
+        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, where);
+        final List<SessionView> page = new ArrayList<>();
+        if (agentId == null && userId == null) {
+            try (KeyValueIterator<String, SessionView> all = cursor == null ? views.all() : views.range(cursor, null)) {
+                while (all.hasNext() && page.size() < limit) {
+                    final var entry = all.next();
+                    if (cursor == null || entry.key.compareTo(cursor) > 0) {
+                        page.add(entry.value);
+                    }
+                }
+            }
+            return page;
+        }
+        final ReadOnlyKeyValueStore<Bytes, byte[]> owners = store(ProjectionNames.OWNERS_STORE, where);
+        final Bytes prefix = agentId != null ? OwnerKey.prefix(OwnerKey.AGENT, agentId) : OwnerKey.prefix(OwnerKey.USER, userId);
+        try (KeyValueIterator<Bytes, byte[]> index = owners.prefixScan(prefix, org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
+            while (index.hasNext() && page.size() < limit) {
+                final String session = OwnerKey.sessionKey(index.next().key, prefix);
+                if (cursor != null && session.compareTo(cursor) <= 0) {
+                    continue;
+                }
+                final SessionView view = views.get(session);
+                if (view != null && (userId == null || userId.equals(view.getUserId()))) {
+                    page.add(view);
+                }
+            }
+        }
+        return page;
+    }
+
     /** One event by id, deleted or not. */
     public Optional<StampedEvent> event(final String sessionKey, final String eventId, final Route.Local where) {
         final ReadOnlyKeyValueStore<Bytes, Long> ids = store(ProjectionNames.EVENT_IDS_STORE, where);
