@@ -1,0 +1,160 @@
+package io.sessionlog.benchmarks;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.sessionlog.app.Sessionlog;
+import org.HdrHistogram.Histogram;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.ContentResponse;
+import org.eclipse.jetty.client.util.StringRequestContent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * All roles in one process on the embedded broker, with ingest at a steady rate: how long until a written event is
+ * visible (a long-poll waiting for it returns), and how fast queries answer meanwhile.
+ */
+@Command(name = "query", mixinStandardHelpOptions = true, description = "Ingest-to-visible latency and query latency under load.")
+final class QueryBenchmark implements Callable<Integer> {
+
+    private static final int SESSIONS = 200;
+
+    @Option(names = "--rate", defaultValue = "5000", description = "Events/s of the background ingest (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Length of the measurement (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = {"-D", "--set"}, description = "A sessionlog setting for the run, e.g. -D processor.commit.interval.ms=50.")
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--data-dir", defaultValue = "target/bench-query", description = "Folder for the broker (wiped first).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (Files.exists(dataDir)) {
+            try (var paths = Files.walk(dataDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
+                "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
+        config.putAll(settings);
+        try (Sessionlog app = Sessionlog.start(config)) {
+            final HttpClient client = new HttpClient();
+            client.setMaxConnectionsPerDestination(64);
+            client.start();
+            awaitReady(client, app.httpUrl());
+            System.out.printf(Locale.ROOT, "query benchmark: all roles in one process, ingest at %,d events/s, %d s%n", rate, seconds);
+            prefill(client, app.httpUrl());
+            final LoadGenerator load = new LoadGenerator(16);
+            final CompletableFuture<LoadGenerator.Result> ingest = CompletableFuture.supplyAsync(() -> {
+                try {
+                    // Batches of 10 events: rate / 10 requests per second.
+                    return load.run(URI.create(app.httpUrl() + "/v1/syllable/events"), 16, Duration.ofSeconds(seconds),
+                            rate / 10.0, n -> Events.syllable(n, 10));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            final Histogram visible = new Histogram(3);
+            final Histogram view = new Histogram(3);
+            final Histogram page = new Histogram(3);
+            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            int probe = 0;
+            while (System.nanoTime() < end) {
+                visible.recordValue(visibleAfterMillis(client, app.httpUrl(), "probe-" + probe++));
+                for (int i = 0; i < 20; i++) {
+                    final String session = "bench-" + (i % SESSIONS);
+                    view.recordValue(micros(client, app.httpUrl() + "/v1/sessions/" + session));
+                    page.recordValue(micros(client, app.httpUrl() + "/v1/sessions/filled/events?limit=100&min_offset=" + (i * 37 % 400)));
+                }
+            }
+            final LoadGenerator.Result result = ingest.get();
+            load.stop();
+            client.stop();
+            System.out.printf(Locale.ROOT, "background ingest: %,.0f events/s (p99 request %.1f ms, %d failed)%n",
+                    result.perSecond() * 10, result.p99Micros() / 1000.0, result.failures());
+            System.out.printf(Locale.ROOT, "ingest -> visible (long-poll returns), %d probes: p50 %d ms, p99 %d ms, max %d ms%n",
+                    visible.getTotalCount(), visible.getValueAtPercentile(50), visible.getValueAtPercentile(99), visible.getMaxValue());
+            System.out.printf(Locale.ROOT, "GET a session view, %d queries: p50 %.2f ms, p99 %.2f ms%n", view.getTotalCount(),
+                    view.getValueAtPercentile(50) / 1000.0, view.getValueAtPercentile(99) / 1000.0);
+            System.out.printf(Locale.ROOT, "GET a page of 100 events, %d queries: p50 %.2f ms, p99 %.2f ms%n", page.getTotalCount(),
+                    page.getValueAtPercentile(50) / 1000.0, page.getValueAtPercentile(99) / 1000.0);
+        }
+        return 0;
+    }
+
+    /** Starts a long-poll on a fresh session, writes one event to it, and times until the poll answers. */
+    private static long visibleAfterMillis(final HttpClient client, final String base, final String session) throws Exception {
+        final CompletableFuture<ContentResponse> poll = new CompletableFuture<>();
+        client.newRequest(base + "/v1/sessions/" + session + "/events?wait_for_data=10").timeout(15, TimeUnit.SECONDS)
+                .send(new org.eclipse.jetty.client.util.BufferingResponseListener() {
+                    @Override
+                    public void onComplete(final org.eclipse.jetty.client.api.Result result) {
+                        poll.complete(null);
+                    }
+                });
+        Thread.sleep(20);
+        final long start = System.nanoTime();
+        client.POST(base + "/v1/syllable/events").body(new StringRequestContent("application/json",
+                "{\"timestamp\":\"2025-03-07T14:05:00Z\",\"session_id\":\"" + session + "\"}", StandardCharsets.UTF_8)).send();
+        poll.get(15, TimeUnit.SECONDS);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static long micros(final HttpClient client, final String url) throws Exception {
+        final long start = System.nanoTime();
+        final ContentResponse response = client.GET(url);
+        if (response.getStatus() != 200) {
+            throw new IllegalStateException(url + " answered " + response.getStatus());
+        }
+        return Math.max(1, (System.nanoTime() - start) / 1_000);
+    }
+
+    /** Sessions for the view queries, and one session of 500 events for the page queries. */
+    private static void prefill(final HttpClient client, final String base) throws Exception {
+        for (int s = 0; s < SESSIONS; s++) {
+            client.POST(base + "/v1/syllable/events").body(new StringRequestContent("application/json",
+                    new String(Events.syllable(s, 1), StandardCharsets.UTF_8).replace("\"bench-" + (s % 1000) + "\"", "\"bench-" + s + "\""),
+                    StandardCharsets.UTF_8)).send();
+        }
+        final StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 500; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"timestamp\":\"2025-03-07T14:05:00Z\",\"session_id\":\"filled\",\"description\":\"n")
+                    .append(i).append("\"}");
+        }
+        client.POST(base + "/v1/syllable/events").body(new StringRequestContent("application/json", batch.append(']').toString(),
+                StandardCharsets.UTF_8)).send();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            final ContentResponse filled = client.GET(base + "/v1/sessions/filled/events?min_offset=499");
+            final ContentResponse last = client.GET(base + "/v1/sessions/bench-" + (SESSIONS - 1));
+            if (filled.getStatus() == 200 && filled.getContentAsString().contains("\"offset\":499") && last.getStatus() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("prefilled sessions did not become visible");
+    }
+
+    private static void awaitReady(final HttpClient client, final String base) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (client.GET(base + "/health/ready").getStatus() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
