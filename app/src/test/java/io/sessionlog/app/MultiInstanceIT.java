@@ -52,7 +52,9 @@ class MultiInstanceIT {
                             && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the first, " + path);
                     assertEquals(expected, Http.offsets(b.awaitGet(path, r -> r.status() == 200
                             && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the second, " + path);
-                    assertEquals("multi-" + s, b.get("/v1/sessions/multi-" + s).body().get("id").asText());
+                    // The view comes from the sessions topic, projected apart from the events: wait for it too.
+                    assertEquals("multi-" + s, b.awaitGet("/v1/sessions/multi-" + s, r -> r.status() == 200,
+                            Duration.ofSeconds(20)).body().get("id").asText());
                 }
                 assertSessionListingsGatherEveryInstance(a, b);
             } finally {
@@ -87,7 +89,8 @@ class MultiInstanceIT {
         final List<String> evenUsers = new ArrayList<>();
         a.get("/v1/sessions?agent_id=agent-x&user_id=user-even").body().get("data").forEach(x -> evenUsers.add(x.get("id").asText()));
         assertEquals(List.of("owned-x-0", "owned-x-2", "owned-x-4", "owned-x-6", "owned-x-8"), evenUsers);
-        assertEquals(1, a.get("/v1/sessions?agent_id=agent-y").body().get("data").size());
+        assertEquals(1, a.awaitGet("/v1/sessions?agent_id=agent-y", r -> r.status() == 200 && r.body().get("data").size() == 1,
+                Duration.ofSeconds(20)).body().get("data").size());
     }
 
     /** Polls every session on the surviving instance: each answer is right or 503, until all are right. */
