@@ -34,6 +34,9 @@ final class QueryBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "30", description = "Length of the measurement (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warm-up", defaultValue = "10", description = "Seconds of load before measuring (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = {"-D", "--set"}, description = "A sessionlog setting for the run, e.g. -D processor.commit.interval.ms=50.")
     Map<String, String> settings = new java.util.LinkedHashMap<>();
 
@@ -55,18 +58,20 @@ final class QueryBenchmark implements Callable<Integer> {
             client.setMaxConnectionsPerDestination(64);
             client.start();
             awaitReady(client, app.httpUrl());
-            System.out.printf(Locale.ROOT, "query benchmark: all roles in one process, ingest at %,d events/s, %d s%n", rate, seconds);
+            System.out.printf(Locale.ROOT, "query benchmark: all roles in one process, ingest at %,d events/s, %d s warm-up, %d s measured%n",
+                    rate, warmUp, seconds);
             prefill(client, app.httpUrl());
             final LoadGenerator load = new LoadGenerator(16);
             final CompletableFuture<LoadGenerator.Result> ingest = CompletableFuture.supplyAsync(() -> {
                 try {
                     // Batches of 10 events: rate / 10 requests per second.
-                    return load.run(URI.create(app.httpUrl() + "/v1/syllable/events"), 16, Duration.ofSeconds(seconds),
+                    return load.run(URI.create(app.httpUrl() + "/v1/syllable/events"), 16, Duration.ofSeconds(warmUp + seconds),
                             rate / 10.0, n -> Events.syllable(n, 10));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             });
+            Thread.sleep(TimeUnit.SECONDS.toMillis(warmUp));
             final Histogram visible = new Histogram(3);
             final Histogram view = new Histogram(3);
             final Histogram page = new Histogram(3);
