@@ -27,8 +27,10 @@ public final class ProcessorConfig extends AbstractConfig {
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
                     "Kafka Streams application.id: the consumer group and the prefix of its internal topics.")
-            .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(10), Importance.MEDIUM,
-                    "Transaction commit interval: under exactly-once, output becomes visible at each commit.")
+            .define(COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(10), Importance.MEDIUM,
+                    "Transaction commit interval: under exactly-once, output becomes visible at each commit. 50 ms "
+                            + "halves the wait of Kafka's 100 ms default at moderate load; near saturation commits cost "
+                            + "throughput, and 100 ms or more does better.")
             .define(THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads of this instance.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.");
 
