@@ -4,16 +4,14 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.sessionlog.schemas.ClusterConfig;
-import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.sessionlog.streams.StreamsSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Settings of the processor role; a wrong value fails at start with a message naming the key. */
@@ -52,24 +50,11 @@ public final class ProcessorConfig extends AbstractConfig {
 
     /** Kafka Streams settings: exactly-once v2, explicit error handlers that route to the rejected topic. */
     public Properties streamsProperties() {
-        final Properties props = new Properties();
-        props.putAll(ClusterConfig.kafkaClientConfig(this));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        final Properties props = StreamsSettings.common(this, getString(APPLICATION_ID), getLong(COMMIT_INTERVAL_MS),
+                getInt(THREADS), getString(STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(THREADS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(ClusterConfig.TOPIC_REPLICATION_FACTOR));
         RejectedRecords.configure(props, topics().rejected());
-        // Events may be 1 MiB: changelogs and produced records need the same room as the topics.
-        props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        // A crashed instance's tasks move after this long; Kafka's 45 s default makes a restart wait that long.
-        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         return props;
     }
 }

@@ -1,32 +1,20 @@
 package io.sessionlog.processor;
 
-import java.time.Duration;
-
-import io.sessionlog.schemas.serde.SchemaRegistrations;
-import org.apache.kafka.streams.CloseOptions;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sessionlog.schemas.serde.SchemaRegistrations;
+import io.sessionlog.streams.ManagedStreams;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The processor role's lifecycle: the topology of {@link ProcessorTopology} in a KafkaStreams instance. */
+/** The processor role: the topology of {@link ProcessorTopology}, run as a {@link ManagedStreams}. */
 public final class ProcessorService implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessorService.class);
-    private final KafkaStreams streams;
+    private final ManagedStreams streams;
     private final ProcessorConfig config;
 
     public ProcessorService(final ProcessorConfig config) {
         this.config = config;
-        this.streams = new KafkaStreams(ProcessorTopology.build(config.topics(), config.serdeConfig()),
+        this.streams = new ManagedStreams("processor", ProcessorTopology.build(config.topics(), config.serdeConfig()),
                 config.streamsProperties());
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("processor stream thread failed; replacing it", error);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.setStateListener((now, before) -> LOG.info("processor {} -> {}", before, now));
     }
 
     public void start() {
@@ -35,9 +23,8 @@ public final class ProcessorService implements AutoCloseable {
         streams.start();
     }
 
-    /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */
     public void bindMetrics(final MeterRegistry registry) {
-        new KafkaStreamsMetrics(streams).bindTo(registry);
+        streams.bindMetrics(registry);
     }
 
     public KafkaStreams.State state() {
@@ -46,9 +33,6 @@ public final class ProcessorService implements AutoCloseable {
 
     @Override
     public void close() {
-        // Leave the group: a successor (a restart, another instance) then gets the tasks at once, instead of
-        // waiting a session timeout for this member to expire.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        streams.close();
     }
 }

@@ -4,16 +4,14 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.sessionlog.schemas.ClusterConfig;
-import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
+import io.sessionlog.streams.StreamsSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
@@ -58,28 +56,16 @@ public final class ProjectionsConfig extends AbstractConfig {
      * so a replay after a crash rewrites the same values. read_committed keeps aborted processor output out.
      */
     public Properties streamsProperties(final String applicationServer) {
-        final Properties props = new Properties();
-        props.putAll(ClusterConfig.kafkaClientConfig(this));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
+        final Properties props = StreamsSettings.common(this, getString(APPLICATION_ID), getLong(COMMIT_INTERVAL_MS),
+                getInt(THREADS), getString(STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(THREADS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(STANDBY_REPLICAS));
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(ClusterConfig.TOPIC_REPLICATION_FACTOR));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
-        props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
         // Explicit, as Kafka's docs and code disagree on defaults: a read model must not skip a record silently, so
         // a failure stops the thread (it is replaced and retries) and shows in the logs and /health/ready.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        // A crashed instance's tasks move after this long; Kafka's 45 s default makes a restart wait that long.
-        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         return props;
     }
 }

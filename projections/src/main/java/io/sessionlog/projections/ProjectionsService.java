@@ -1,36 +1,30 @@
 package io.sessionlog.projections;
 
-import java.time.Duration;
-
+import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StoreLookup;
-import java.util.List;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.state.HostInfo;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
-import org.apache.kafka.streams.CloseOptions;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sessionlog.streams.ManagedStreams;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The projections role's lifecycle, and the stores it serves to interactive queries. */
 public final class ProjectionsService implements AutoCloseable, StoreLookup, Router {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProjectionsService.class);
+    private final ManagedStreams managed;
     private final KafkaStreams streams;
     private final ProjectionsConfig config;
     private final HostInfo self;
@@ -39,13 +33,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
         this.config = config;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
-        this.streams = new KafkaStreams(ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates),
+        this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates),
                 config.streamsProperties(applicationServer));
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("projections stream thread failed; replacing it", error);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.setStateListener((now, before) -> LOG.info("projections {} -> {}", before, now));
+        this.streams = managed.streams();
     }
 
     public void start() {
@@ -55,12 +45,12 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
                 id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema(),
                 id + "-" + ProjectionNames.CORRELATIONS_STORE + "-changelog", StampedEvent.getClassSchema(),
                 id + "-" + ProjectionNames.CORRELATION_REPARTITION + "-repartition", StampedEvent.getClassSchema()));
-        streams.start();
+        managed.start();
     }
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */
     public void bindMetrics(final MeterRegistry registry) {
-        new KafkaStreamsMetrics(streams).bindTo(registry);
+        managed.bindMetrics(registry);
     }
 
     public KafkaStreams.State state() {
@@ -117,9 +107,6 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     @Override
     public void close() {
-        // Leave the group: a successor (a restart, another instance) then gets the tasks at once, instead of
-        // waiting a session timeout for this member to expire.
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        managed.close();
     }
 }
