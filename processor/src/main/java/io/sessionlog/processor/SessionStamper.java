@@ -256,15 +256,17 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         }
     }
 
-    /** Unread = visible events above a consumer's offset: an event at {@code offset} adds or removes one. */
+    /**
+     * Unread = visible events above a consumer's offset: an event at {@code offset} adds or removes one. The view is
+     * this record's own copy (read from the store, or new), so its map is updated in place, not copied per event.
+     */
     private static void addUnread(final SessionView view, final long offset, final int delta) {
-        final Map<String, Long> unread = new HashMap<>(view.getUnreadCounts());
+        final Map<String, Long> unread = view.getUnreadCounts();
         view.getConsumptionOffsets().forEach((consumer, consumed) -> {
             if (offset > consumed) {
                 unread.merge(consumer, (long) delta, Long::sum);
             }
         });
-        view.setUnreadCounts(unread);
     }
 
     private void save(final Record<String, WriteIntent> record, final SessionView view) {

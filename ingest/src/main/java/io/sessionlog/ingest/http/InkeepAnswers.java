@@ -23,8 +23,8 @@ final class InkeepAnswers {
                 .put("createdAt", DateTimeFormatter.ISO_INSTANT.format(event.getOccurredAt()))
                 .put("projectId", event.getProjectId())
                 .put("integrationId", event.getIntegrationId());
-        answer.set("properties", Json.parse(event.getPropertiesJson()));
-        answer.set("userProperties", Json.parse(event.getUserPropertiesJson()));
+        Json.putRaw(answer, "properties", event.getPropertiesJson());
+        Json.putRaw(answer, "userProperties", event.getUserPropertiesJson());
         answer.put("entityType", event.getEntityType());
         return answer;
     }

@@ -29,10 +29,10 @@ public final class Flux0Dtos {
                 .put("type", event.getKind().name().toLowerCase(Locale.ROOT))
                 .put("source", event.getSource())
                 .put("offset", stamped.getOffset());
-        dto.set("data", Json.parse(event.getDataJson()));
+        Json.putRaw(dto, "data", event.getDataJson());
         dto.put("deleted", event.getDeleted());
         dto.put("created_at", time(event.getOccurredAt()));
-        dto.set("metadata", Json.parse(event.getMetadataJson()));
+        Json.putRaw(dto, "metadata", event.getMetadataJson());
         return dto;
     }
 
