@@ -98,7 +98,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             view.setConversationId(event.getConversationId());
         }
         final long offset = view.getLastOffset() + 1;
-        final Correlation link = link(key, event, offset);
+        final Correlation link = link(key, view, event, offset);
         // The original bytes stay on events.raw; the stamped stream carries the canonical fields.
         event.setRaw(EMPTY);
         final StampedEvent stamped = StampedEvent.newBuilder()
@@ -119,7 +119,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         }
         // Every read and computation is done: the writes come last, so a failure above leaves no partial state.
         if (link != null) {
-            chains.put(SessionEventIdKey.of(key, link.getRoot()), link);
+            continueChain(key, view, link);
         }
         final byte[] wire = codec.event(stamped);
         events.put(idKey, wire);
@@ -127,14 +127,20 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         save(record, view);
     }
 
-    /** The chain of the event's correlation root in this session: its first event and this event's position. */
-    private Correlation link(final String key, final CanonicalEvent event, final long offset) {
+    /**
+     * The chain of the event's correlation root in this session: its first event and this event's position. Events
+     * of one request arrive together, so the view carries the current chain and continues it without a store read;
+     * the chains store is read only when the root changes, and then keeps the chain being left for a later return.
+     */
+    private Correlation link(final String key, final SessionView view, final CanonicalEvent event, final long offset) {
         final String correlationId = event.getCorrelationId();
         if (correlationId == null) {
             return null;
         }
         final String root = CorrelationIds.root(correlationId);
-        final Correlation previous = chains.get(SessionEventIdKey.of(key, root));
+        final Correlation current = view.getCurrentChain();
+        final Correlation previous = current != null && current.getRoot().equals(root)
+                ? current : chains.get(SessionEventIdKey.of(key, root));
         return Correlation.newBuilder()
                 .setRoot(root)
                 .setParent(CorrelationIds.parent(correlationId))
@@ -142,6 +148,15 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                 .setChainStartEventId(previous == null ? event.getEventId() : previous.getChainStartEventId())
                 .setChainPosition(previous == null ? 0 : previous.getChainPosition() + 1)
                 .build();
+    }
+
+    /** Makes {@code link} the view's current chain, keeping the chain it replaces in the chains store. */
+    private void continueChain(final String key, final SessionView view, final Correlation link) {
+        final Correlation current = view.getCurrentChain();
+        if (current != null && !current.getRoot().equals(link.getRoot())) {
+            chains.put(SessionEventIdKey.of(key, current.getRoot()), current);
+        }
+        view.setCurrentChain(link);
     }
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,

@@ -170,6 +170,32 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void continuesAChainWhenItsRootReturnsAfterOtherRequests() {
+        // Requests interleave in a session: a chain left for another root resumes where it stopped.
+        raw.pipeInput("s", Intents.event("s", "a0", "A", false));
+        raw.pipeInput("s", Intents.event("s", "a1", "A::x", false));
+        raw.pipeInput("s", Intents.event("s", "b0", "B", false));
+        raw.pipeInput("s", Intents.event("s", "plain", null, false));
+        raw.pipeInput("s", Intents.event("s", "c0", "C", false));
+        raw.pipeInput("s", Intents.event("s", "a2", "A::y", false));
+        raw.pipeInput("s", Intents.event("s", "b1", "B::z", false));
+        final List<StampedEvent> stamped = events.readValuesToList();
+        final var a2 = stamped.get(5).getCorrelation();
+        assertEquals(2, a2.getChainPosition());
+        assertEquals(0, a2.getChainStartOffset());
+        assertEquals("a0", a2.getChainStartEventId());
+        assertNull(stamped.get(3).getCorrelation(), "an event without a correlation id has no chain");
+        final var b1 = stamped.get(6).getCorrelation();
+        assertEquals(1, b1.getChainPosition());
+        assertEquals(2, b1.getChainStartOffset());
+        assertEquals("b0", b1.getChainStartEventId());
+        final List<SessionView> views = sessions.readValuesToList();
+        final var current = views.get(views.size() - 1).getCurrentChain();
+        assertEquals("B", current.getRoot());
+        assertEquals(1, current.getChainPosition());
+    }
+
+    @Test
     void softDeletesTheTailReEmittingDeletedEventsWithTheirOffsets() {
         for (final String id : List.of("a", "b", "c", "d")) {
             raw.pipeInput("s", Intents.event("s", id));
