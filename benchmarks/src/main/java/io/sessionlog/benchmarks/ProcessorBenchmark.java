@@ -94,16 +94,14 @@ final class ProcessorBenchmark implements Callable<Integer> {
             produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
             final ConsumerLag lag = new ConsumerLag(admin);
 
-            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, true);
+            final int threads = new ProcessorConfig(settings(kafka, registry)).getInt(ProcessorConfig.THREADS);
+            System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting%n", threads);
+            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, true, threads);
             System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %,10.0f records/s%n", cached);
-            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, false);
+            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, false, threads);
             System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %,10.0f records/s%n", baseline);
 
-            final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                    "schema.registry.url", registry.url(), "topic.prefix", "bench.",
-                    ProcessorConfig.STATE_DIR, dataDir.resolve("state").toString()));
-            settings.putAll(overrides);
-            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings))) {
+            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry)))) {
                 processor.start();
                 final double stamped = lag.throughput("sessionlog-processor", events, done -> { });
                 System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of A%n",
@@ -115,12 +113,21 @@ final class ProcessorBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    private Map<String, String> settings(final EmbeddedKafkaCluster kafka, final SchemaRegistryServer registry) {
+        final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "schema.registry.url", registry.url(), "topic.prefix", "bench.",
+                ProcessorConfig.STATE_DIR, dataDir.resolve("state").toString()));
+        settings.putAll(overrides);
+        return settings;
+    }
+
     /**
      * The trivial one-store app: a count per key, written to an output topic. With the cache (the DSL default) the
      * counts of a commit interval fold into one write per key; without it every record costs one store read, one
      * store write (and its changelog record) and one output record, the least any per-record stamper must do.
      */
-    private double baseline(final String bootstrap, final String topic, final ConsumerLag lag, final boolean cache) throws Exception {
+    private double baseline(final String bootstrap, final String topic, final ConsumerLag lag, final boolean cache,
+                            final int threads) throws Exception {
         final String name = cache ? "baseline-count-cached" : "baseline-count";
         final StreamsBuilder builder = new StreamsBuilder();
         final var store = Materialized.<String, Long, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(name + "-store")
@@ -134,6 +141,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("baseline-state").toString());
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();

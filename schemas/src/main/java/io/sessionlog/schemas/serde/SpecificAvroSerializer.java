@@ -38,7 +38,7 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         BinaryEncoder encoder;
     }
 
-    private final Map<String, Integer> idsBySubject = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
@@ -60,8 +60,7 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
             throw new IllegalStateException("SpecificAvroSerializer used before configure()");
         }
         final Schema schema = data.getSchema();
-        final String subject = Topics.subject(topic, isKey);
-        final int id = idsBySubject.computeIfAbsent(subject, s -> schemaId(s, schema));
+        final int id = idsByTopic.computeIfAbsent(topic, t -> schemaId(Topics.subject(t, isKey), schema));
         // One buffer and one buffered encoder per thread, reused: serializing is on every record's path.
         final Buffers buffers = BUFFERS.get();
         final ByteArrayOutputStream out = buffers.out;
@@ -73,7 +72,7 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
         out.write(id);
         try {
             buffers.encoder = EncoderFactory.get().binaryEncoder(out, buffers.encoder);
-            writers.computeIfAbsent(schema, SpecificDatumWriter::new).write(data, buffers.encoder);
+            writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, OptionalUnionData.forSchema(s))).write(data, buffers.encoder);
             buffers.encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic, e);

@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.Correlation;
+import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
@@ -117,10 +120,30 @@ class SpecificAvroSerdeTest {
                 .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
     }
 
-    private static byte[] avroBinary(final WriteIntent intent) throws Exception {
+    @Test
+    void writesOptionalFieldsNullOrSetExactlyAsAvroDoes() throws Exception {
+        // The serializer resolves ["null", T] unions itself (OptionalUnionData): its bytes must stay Avro's.
+        final SpecificAvroSerde<SessionView> serde = SpecificAvroSerde.forValues(SessionView.class, CONFIG);
+        final SessionView bare = SessionView.newBuilder().setSessionKey("s").setOrigin(Origin.FLUX0).setId("s")
+                .setCreatedAt(Instant.parse("2025-01-29T09:27:41.123456Z")).setUpdatedAt(Instant.parse("2025-01-29T09:27:42Z"))
+                .build();
+        final SessionView full = SessionView.newBuilder(bare).setAgentId("vUfk4PgjTm").setUserId("u").setTitle("Weather")
+                .setMode("auto").setConversationId("c").setLastEventAt(Instant.parse("2025-01-29T09:28:00Z"))
+                .setLastStatus("ready").setConsumptionOffsets(Map.of("client", 3L)).setUnreadCounts(Map.of("client", 1L))
+                .setCurrentChain(Correlation.newBuilder().setRoot("RID(a)").setParent(null).setChainStartOffset(0)
+                        .setChainStartEventId("e0").setChainPosition(2).build())
+                .build();
+        for (final SessionView view : List.of(bare, full)) {
+            final byte[] bytes = serde.serializer().serialize("views", view);
+            assertArrayEquals(avroBinary(view), Arrays.copyOfRange(bytes, 5, bytes.length));
+            assertEquals(view, serde.deserializer().deserialize("views", bytes));
+        }
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> byte[] avroBinary(final T record) throws Exception {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<>(WriteIntent.class).write(intent, encoder);
+        new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
         encoder.flush();
         return out.toByteArray();
     }
