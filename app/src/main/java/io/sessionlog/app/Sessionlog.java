@@ -139,6 +139,11 @@ public final class Sessionlog implements AutoCloseable {
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }
         if (config.runs(AppConfig.PROCESSOR)) {
+            if (serves && settings.putIfAbsent(ProcessorConfig.THREADS, "1") == null) {
+                // Measured on 2 cores: a second stream thread's commits starved the HTTP roles (query p99 doubled).
+                LOG.info("processor shares this process with ingest or projections: 1 stream thread ({} to change)",
+                        ProcessorConfig.THREADS);
+            }
             final ProcessorService processor = new ProcessorService(new ProcessorConfig(settings));
             started.push(processor);
             processor.bindMetrics(metrics.registry());

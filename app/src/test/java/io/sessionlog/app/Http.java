@@ -25,7 +25,8 @@ final class Http {
         this.base = base;
     }
 
-    record Answer(int status, JsonNode body, String contentType, String retryAfter) {
+    /** An answer; {@code stale} when a standby copy gave it (the Sessionlog-Stale header). */
+    record Answer(int status, JsonNode body, String contentType, String retryAfter, boolean stale) {
     }
 
     Answer post(final String path, final byte[] body) {
@@ -59,7 +60,8 @@ final class Http {
             final String text = response.body();
             return new Answer(response.statusCode(), text.isEmpty() ? JSON.nullNode() : JSON.readTree(text),
                     response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Retry-After").orElse(""));
+                    response.headers().firstValue("Retry-After").orElse(""),
+                    response.headers().firstValue("Sessionlog-Stale").isPresent());
         } catch (IOException e) {
             throw new AssertionError("HTTP call failed: " + e, e);
         } catch (InterruptedException e) {

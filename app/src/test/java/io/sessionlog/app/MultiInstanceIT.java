@@ -1,6 +1,7 @@
 package io.sessionlog.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two projection instances of one application: keys spread over both, every key answered correctly from either;
- * then one stops, and the other keeps answering after the rebalance, with 503 meanwhile and never a wrong answer.
+ * with a standby copy of every store on the other instance, {@code allow_stale=true} is answered from it; then one
+ * stops, and the other keeps answering after the rebalance, with 503 meanwhile and never a wrong answer.
  */
 @ExtendWith(SharedKafkaCluster.class)
 class MultiInstanceIT {
@@ -26,10 +28,11 @@ class MultiInstanceIT {
     private static final String PREFIX = "multi-" + System.nanoTime() + ".";
     private static final int SESSIONS = 24;
     private static final int EVENTS_PER_SESSION = 3;
+    private static final String STANDBYS = "projections.standby.replicas";
 
     @Test
     void anyInstanceAnswersAnyKeyAndAnswersContinueWhenOneStops() {
-        try (Sessionlog first = TestApps.start(PREFIX, Map.of())) {
+        try (Sessionlog first = TestApps.start(PREFIX, Map.of(STANDBYS, "1"))) {
             final Sessionlog second = Sessionlog.start(projectionsOnly(first));
             try {
                 final Http a = new Http(first.httpUrl());
@@ -56,12 +59,40 @@ class MultiInstanceIT {
                     assertEquals("multi-" + s, b.awaitGet("/v1/sessions/multi-" + s, r -> r.status() == 200,
                             Duration.ofSeconds(20)).body().get("id").asText());
                 }
+                assertStandbyCopiesAnswerWhenStalenessIsAllowed(a, b);
                 assertSessionListingsGatherEveryInstance(a, b);
             } finally {
                 second.close();
             }
             assertAnswersStayRightUntilAllAreBack(new Http(first.httpUrl()));
         }
+    }
+
+    /**
+     * Each partition is active on one instance and standby on the other: with allow_stale=true the instance holding
+     * the standby answers from it (marked stale, once caught up the same events), the active one as usual.
+     */
+    private static void assertStandbyCopiesAnswerWhenStalenessIsAllowed(final Http a, final Http b) {
+        final List<Long> expected = LongStream.range(0, EVENTS_PER_SESSION).boxed().toList();
+        for (int s = 0; s < SESSIONS; s++) {
+            final String path = "/v1/sessions/multi-" + s + "/events?allow_stale=true";
+            final Http.Answer[] answers = new Http.Answer[2];
+            // Standby tasks are placed (and catch up) after the first rebalance: wait for the pair to settle.
+            Awaitility.await("standby answer for " + path).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        answers[0] = a.get(path);
+                        answers[1] = b.get(path);
+                        return complete(answers[0]) && complete(answers[1]) && answers[0].stale() != answers[1].stale();
+                    });
+            assertEquals(expected, Http.offsets(answers[0]));
+            assertEquals(expected, Http.offsets(answers[1]));
+        }
+        assertFalse(a.get("/v1/sessions/multi-0/events").stale() || b.get("/v1/sessions/multi-0/events").stale(),
+                "without allow_stale the active copy answers");
+    }
+
+    private static boolean complete(final Http.Answer answer) {
+        return answer.status() == 200 && answer.body().get("data").size() == EVENTS_PER_SESSION;
     }
 
     private static void assertSessionListingsGatherEveryInstance(final Http a, final Http b) {
@@ -135,6 +166,7 @@ class MultiInstanceIT {
         settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir("multi-second").toString());
         settings.put("topic.prefix", PREFIX);
         settings.put("projections.application.id", PREFIX + "projections");
+        settings.put(STANDBYS, "1");
         return settings;
     }
 }

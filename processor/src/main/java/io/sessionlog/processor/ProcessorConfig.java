@@ -29,9 +29,10 @@ public final class ProcessorConfig extends AbstractConfig {
                     "Transaction commit interval: under exactly-once, output becomes visible at each commit. 50 ms "
                             + "halves the wait of Kafka's 100 ms default at moderate load; near saturation commits cost "
                             + "throughput, and 100 ms or more does better.")
-            .define(THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads of this instance. One thread tops out near 30k events/s on one core, so two use a "
-                            + "2-core machine; more threads than partitions idle.")
+            .define(THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads of this instance; default one per core. One thread stamps about 30k events/s. "
+                            + "When the processor shares its process with ingest or projections, sessionlog run makes "
+                            + "it 1 unless set: each thread commits on its own, which costs CPU the others need.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.");
 
     public ProcessorConfig(final Map<?, ?> values) {
@@ -56,7 +57,9 @@ public final class ProcessorConfig extends AbstractConfig {
                 getInt(THREADS), getString(STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         RejectedRecords.configure(props, topics().rejected());
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        }
         // Kafka's 16 KB batches hold ~35 stamped events: each commit then opened and compressed many small batches.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         return props;

@@ -51,6 +51,8 @@ public final class QueryRoutes {
     static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
     private static final int RETRY_AFTER_SECONDS = 1;
+    /** Set on an answer read from a standby copy ({@code allow_stale=true}), which may lag the active copy. */
+    public static final String STALE_HEADER = "Sessionlog-Stale";
     private static final int MAX_WAIT_SECONDS = 600;
 
     private final SessionQueries queries;
@@ -283,6 +285,10 @@ public final class QueryRoutes {
         final Route route = router.route(store, key, allowStale);
         if (route instanceof Route.Unavailable unavailable) {
             throw Problem.unavailable(unavailable.why() + "; retry", RETRY_AFTER_SECONDS);
+        }
+        if (route instanceof Route.Local local && local.stale()) {
+            // A standby copy answers: it may lag the active one, and the caller is told so.
+            ctx.header(STALE_HEADER, "true");
         }
         return route;
     }
