@@ -1,20 +1,15 @@
 package io.sessionlog.app;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sessionlog.embedded.junit.CommittedRecords;
 import io.sessionlog.embedded.junit.SharedKafkaCluster;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Apps of the integration tests on the shared broker, each with topics, groups and a registry topic of its own. */
 final class TestApps {
@@ -45,23 +40,6 @@ final class TestApps {
     static List<WriteIntent> rawIntents(final Sessionlog app, final String prefix) {
         final SpecificAvroDeserializer<WriteIntent> values = new SpecificAvroDeserializer<>(WriteIntent.class);
         values.configure(Map.of("schema.registry.url", app.registryUrl().orElseThrow()), false);
-        try (KafkaConsumer<String, WriteIntent> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers(),
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
-            final String topic = new Topics(prefix).raw();
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            final List<WriteIntent> intents = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (final ConsumerRecord<String, WriteIntent> record : consumer.poll(Duration.ofMillis(500))) {
-                    intents.add(record.value());
-                }
-            }
-            return intents;
-        }
+        return CommittedRecords.values(app.bootstrapServers(), new Topics(prefix).raw(), values);
     }
 }

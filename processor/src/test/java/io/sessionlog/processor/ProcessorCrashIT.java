@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.sessionlog.embedded.junit.CommittedRecords;
 import io.sessionlog.embedded.junit.SharedKafkaCluster;
 import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
@@ -28,7 +29,6 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -222,22 +222,7 @@ class ProcessorCrashIT {
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(final String topic, final Class<T> type) {
         final SpecificAvroDeserializer<T> values = new SpecificAvroDeserializer<>(type);
         values.configure(Map.of("schema.registry.url", registry.url()), false);
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaCluster.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new StringDeserializer(), values)) {
-            final List<TopicPartition> partitions = partitions(consumer, topic);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            final List<T> records = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (final ConsumerRecord<String, T> record : consumer.poll(Duration.ofMillis(500))) {
-                    records.add(record.value());
-                }
-            }
-            return records;
-        }
+        return CommittedRecords.values(SharedKafkaCluster.bootstrapServers(), topic, values);
     }
 
     private static KafkaConsumer<String, String> plainConsumer() {
