@@ -1,5 +1,6 @@
 package io.sessionlog.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.processor.ProcessorConfig;
@@ -23,10 +25,13 @@ import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,12 +41,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -89,8 +97,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
             final Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
             System.out.printf(Locale.ROOT, "processor benchmark: %,d raw events over %,d sessions, %d partitions, %d cores%n",
                     events, sessions, partitions, Runtime.getRuntime().availableProcessors());
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("baseline-count-out", partitions, (short) 1),
-                    new org.apache.kafka.clients.admin.NewTopic("baseline-count-cached-out", partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(baselineOutput(false), partitions, (short) 1),
+                    new NewTopic(baselineOutput(true), partitions, (short) 1))).all().get();
             produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
             final ConsumerLag lag = new ConsumerLag(admin);
 
@@ -121,6 +129,15 @@ final class ProcessorBenchmark implements Callable<Integer> {
         return settings;
     }
 
+    /** The application id of a baseline app; its output topic is this plus {@code -out}. */
+    private static String baselineName(final boolean cache) {
+        return cache ? "baseline-count-cached" : "baseline-count";
+    }
+
+    private static String baselineOutput(final boolean cache) {
+        return baselineName(cache) + "-out";
+    }
+
     /**
      * The trivial one-store app: a count per key, written to an output topic. With the cache (the DSL default) the
      * counts of a commit interval fold into one write per key; without it every record costs one store read, one
@@ -128,15 +145,15 @@ final class ProcessorBenchmark implements Callable<Integer> {
      */
     private double baseline(final String bootstrap, final String topic, final ConsumerLag lag, final boolean cache,
                             final int threads) throws Exception {
-        final String name = cache ? "baseline-count-cached" : "baseline-count";
+        final String name = baselineName(cache);
         final StreamsBuilder builder = new StreamsBuilder();
-        final var store = Materialized.<String, Long, org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>>as(name + "-store")
+        final var store = Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(name + "-store")
                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long());
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-source"))
                 .groupByKey(Grouped.as(name + "-group"))
                 .count(cache ? store : store.withCachingDisabled())
                 .toStream()
-                .to(name + "-out", org.apache.kafka.streams.kstream.Produced.with(Serdes.String(), Serdes.Long()));
+                .to(baselineOutput(cache), Produced.with(Serdes.String(), Serdes.Long()));
         final Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
@@ -151,8 +168,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     /** Where the stream threads spent their time (Kafka Streams' own thread metrics, read over JMX). */
     private static void printThreadRatios() throws Exception {
-        final var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        for (final var name : server.queryNames(new javax.management.ObjectName("kafka.streams:type=stream-thread-metrics,thread-id=sessionlog-processor*"), null)) {
+        final var server = ManagementFactory.getPlatformMBeanServer();
+        for (final var name : server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,thread-id=sessionlog-processor*"), null)) {
             final StringBuilder line = new StringBuilder("  stream thread time:");
             for (final String ratio : List.of("poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio")) {
                 line.append(String.format(Locale.ROOT, " %s %.2f", ratio, ((Number) server.getAttribute(name, ratio)).doubleValue()));
@@ -166,8 +183,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
         final Histogram histogram = new Histogram(3);
         final Histogram toStamp = new Histogram(3);
         final Histogram toVisible = new Histogram(3);
-        final io.sessionlog.schemas.serde.SpecificAvroDeserializer<io.sessionlog.schemas.avro.StampedEvent> stampedReader =
-                new io.sessionlog.schemas.serde.SpecificAvroDeserializer<>(io.sessionlog.schemas.avro.StampedEvent.class);
+        final SpecificAvroDeserializer<StampedEvent> stampedReader = new SpecificAvroDeserializer<>(StampedEvent.class);
         stampedReader.configure(serde, false);
         final var values = new ByteArrayDeserializer();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
