@@ -3,6 +3,8 @@ package io.sessionlog.processor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,16 +80,16 @@ class ProcessorCrashIT {
         TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", SharedKafkaCluster.bootstrapServers()), topics, 4, (short) 1);
         final Map<String, String> settings = settings(prefix, SharedKafkaCluster.newTestDir("crash-state"));
 
-        final Process victim = startProcessorProcess(settings);
+        final Path victimLog = Path.of("target", "crash-victim-" + run.getCurrentRepetition() + ".log");
+        final Process victim = startProcessorProcess(settings, victimLog);
         final Stream stream = new Stream(run.getCurrentRepetition());
         final AtomicLong sent = new AtomicLong();
         final CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> stream.produce(topics.raw(), sent,
-                () -> Awaitility.await("the victim stamping").atMost(Duration.ofSeconds(60))
+                () -> Awaitility.await("the victim stamping").atMost(Duration.ofSeconds(150))
                         .until(() -> endOffsetSum(topics.events()) > 1_000)));
         try {
             // Kill mid-stream: records keep arriving, and the victim has open transactions.
-            Awaitility.await("stamping under way").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> sent.get() >= 40_000 && endOffsetSum(topics.events()) > 10_000);
+            awaitStampingUnderWay(victim, victimLog, producing, sent, topics);
             victim.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             LOG.info("run {}: killed the processor (SIGKILL) after {} of {} records sent", run.getCurrentRepetition(),
                     sent.get(), stream.records.size());
@@ -103,6 +105,36 @@ class ProcessorCrashIT {
             assertEquals(KafkaStreams.State.RUNNING, successor.state());
         }
         verify(topics, stream);
+    }
+
+    /**
+     * Waits until the victim has stamped a good part of the stream while records still arrive. A victim that dies or
+     * stalls fails the run here, with what it logged, rather than as a bare timeout.
+     */
+    private static void awaitStampingUnderWay(final Process victim, final Path victimLog,
+            final CompletableFuture<Void> producing, final AtomicLong sent, final Topics topics) {
+        try {
+            Awaitility.await("stamping under way").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        if (!victim.isAlive() || producing.isCompletedExceptionally()) {
+                            throw new IllegalStateException("the victim exited (" + !victim.isAlive()
+                                    + ") or the producer failed (" + producing.isCompletedExceptionally() + ")");
+                        }
+                        return sent.get() >= 40_000 && endOffsetSum(topics.events()) > 10_000;
+                    });
+        } catch (final RuntimeException e) {
+            throw new AssertionError("stamping did not get under way: " + sent.get() + " records sent, events' end offsets "
+                    + endOffsetSum(topics.events()) + "; the victim's log ends with:\n" + tail(victimLog), e);
+        }
+    }
+
+    private static String tail(final Path log) {
+        try {
+            final List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (final IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private void verify(final Topics topics, final Stream stream) {
@@ -197,14 +229,14 @@ class ProcessorCrashIT {
         return settings;
     }
 
-    private static Process startProcessorProcess(final Map<String, String> settings) throws Exception {
+    private static Process startProcessorProcess(final Map<String, String> settings, final Path log) throws Exception {
         final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.sessionlog.schemas.avro",
                 "-cp", System.getProperty("java.class.path"), CrashTestProcessorMain.class.getName()));
         settings.forEach((k, v) -> command.add(k + "=" + v));
         return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "crash-victim.log").toFile()).start();
+                .redirectOutput(log.toFile()).start();
     }
 
     private static long endOffsetSum(final String topic) {
