@@ -61,6 +61,9 @@ import picocli.CommandLine.Option;
 @Command(name = "processor", mixinStandardHelpOptions = true, description = "Processor throughput against a count-per-key baseline, and latency.")
 final class ProcessorBenchmark implements Callable<Integer> {
 
+    private static final String PROCESSOR_ID = "sessionlog-processor";
+    private static final String WARM_UP_PREFIX = "warm-up.";
+
     @Option(names = "--events", defaultValue = "1000000", description = "Raw events (default: ${DEFAULT-VALUE}).")
     int events;
 
@@ -75,6 +78,14 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    /**
+     * Each app first runs over a warm-up topic of its own, so that the JIT has compiled its code before it is timed:
+     * on 2 cores the compiler otherwise takes a good part of a core during the measured run, and most from the app
+     * whose code is largest (the processor), while the baselines share the Kafka Streams code warmed by the first.
+     */
+    @Option(names = "--warm-up-events", defaultValue = "300000", description = "Raw events each app processes before it is timed (default: ${DEFAULT-VALUE}).")
+    int warmUpEvents;
 
     @Option(names = "--skip-baseline", description = "Measure the processor only (for profiling).")
     boolean skipBaseline;
@@ -97,21 +108,33 @@ final class ProcessorBenchmark implements Callable<Integer> {
             final Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
             System.out.printf(Locale.ROOT, "processor benchmark: %,d raw events over %,d sessions, %d partitions, %d cores%n",
                     events, sessions, partitions, Runtime.getRuntime().availableProcessors());
-            admin.createTopics(List.of(new NewTopic(baselineOutput(false), partitions, (short) 1),
-                    new NewTopic(baselineOutput(true), partitions, (short) 1))).all().get();
+            final Topics warmUp = new Topics(WARM_UP_PREFIX);
+            TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), warmUp, partitions, (short) 1);
+            final List<NewTopic> outputs = new java.util.ArrayList<>();
+            for (final String run : List.of("", WARM_UP_PREFIX)) {
+                outputs.add(new NewTopic(baselineOutput(run, false), partitions, (short) 1));
+                outputs.add(new NewTopic(baselineOutput(run, true), partitions, (short) 1));
+            }
+            admin.createTopics(outputs).all().get();
+            produce(kafka.bootstrapServers(), serde, warmUp.raw(), warmUpEvents, 0);
             produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
             final ConsumerLag lag = new ConsumerLag(admin);
 
-            final int threads = new ProcessorConfig(settings(kafka, registry)).getInt(ProcessorConfig.THREADS);
-            System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting%n", threads);
-            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, true, threads);
+            final int threads = new ProcessorConfig(settings(kafka, registry, "")).getInt(ProcessorConfig.THREADS);
+            System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after a warm-up over %,d other events%n",
+                    threads, warmUpEvents);
+            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, true, threads);
             System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %,10.0f records/s%n", cached);
-            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), topics.raw(), lag, false, threads);
+            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, false, threads);
             System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %,10.0f records/s%n", baseline);
 
-            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry)))) {
+            try (ProcessorService warming = new ProcessorService(new ProcessorConfig(settings(kafka, registry, WARM_UP_PREFIX)))) {
+                warming.start();
+                lag.throughput(WARM_UP_PREFIX + PROCESSOR_ID, warmUpEvents, done -> { });
+            }
+            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry, "")))) {
                 processor.start();
-                final double stamped = lag.throughput("sessionlog-processor", events, done -> { });
+                final double stamped = lag.throughput(PROCESSOR_ID, events, done -> { });
                 System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of A%n",
                         stamped, 100 * stamped / baseline, 100 * stamped / cached);
                 printThreadRatios();
@@ -121,21 +144,23 @@ final class ProcessorBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> settings(final EmbeddedKafkaCluster kafka, final SchemaRegistryServer registry) {
+    /** The processor's settings; a warm-up run has its own topics, application id and state. */
+    private Map<String, String> settings(final EmbeddedKafkaCluster kafka, final SchemaRegistryServer registry, final String run) {
         final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "schema.registry.url", registry.url(), "topic.prefix", "bench.",
-                ProcessorConfig.STATE_DIR, dataDir.resolve("state").toString()));
+                "schema.registry.url", registry.url(), "topic.prefix", run.isEmpty() ? "bench." : run,
+                ProcessorConfig.APPLICATION_ID, run + PROCESSOR_ID,
+                ProcessorConfig.STATE_DIR, dataDir.resolve(run + "state").toString()));
         settings.putAll(overrides);
         return settings;
     }
 
-    /** The application id of a baseline app; its output topic is this plus {@code -out}. */
-    private static String baselineName(final boolean cache) {
-        return cache ? "baseline-count-cached" : "baseline-count";
+    /** The application id of a baseline app, in a run ("" measured, or the warm-up); its output topic adds {@code -out}. */
+    private static String baselineName(final String run, final boolean cache) {
+        return run + (cache ? "baseline-count-cached" : "baseline-count");
     }
 
-    private static String baselineOutput(final boolean cache) {
-        return baselineName(cache) + "-out";
+    private static String baselineOutput(final String run, final boolean cache) {
+        return baselineName(run, cache) + "-out";
     }
 
     /**
@@ -143,9 +168,15 @@ final class ProcessorBenchmark implements Callable<Integer> {
      * counts of a commit interval fold into one write per key; without it every record costs one store read, one
      * store write (and its changelog record) and one output record, the least any per-record stamper must do.
      */
-    private double baseline(final String bootstrap, final String topic, final ConsumerLag lag, final boolean cache,
-                            final int threads) throws Exception {
-        final String name = baselineName(cache);
+    private double baseline(final String bootstrap, final String warmUpTopic, final String topic, final ConsumerLag lag,
+                            final boolean cache, final int threads) throws Exception {
+        baseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, cache, threads);
+        return baseline(bootstrap, topic, "", events, lag, cache, threads);
+    }
+
+    private double baseline(final String bootstrap, final String topic, final String run, final int total,
+                            final ConsumerLag lag, final boolean cache, final int threads) throws Exception {
+        final String name = baselineName(run, cache);
         final StreamsBuilder builder = new StreamsBuilder();
         final var store = Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(name + "-store")
                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long());
@@ -153,7 +184,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 .groupByKey(Grouped.as(name + "-group"))
                 .count(cache ? store : store.withCachingDisabled())
                 .toStream()
-                .to(baselineOutput(cache), Produced.with(Serdes.String(), Serdes.Long()));
+                .to(baselineOutput(run, cache), Produced.with(Serdes.String(), Serdes.Long()));
         final Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
@@ -162,7 +193,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
         props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("baseline-state").toString());
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            return lag.throughput(name, events, done -> { });
+            return lag.throughput(name, total, done -> { });
         }
     }
 
