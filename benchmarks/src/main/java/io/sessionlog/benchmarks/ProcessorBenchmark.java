@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -110,7 +111,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                     events, sessions, partitions, Runtime.getRuntime().availableProcessors());
             final Topics warmUp = new Topics(WARM_UP_PREFIX);
             TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), warmUp, partitions, (short) 1);
-            final List<NewTopic> outputs = new java.util.ArrayList<>();
+            final List<NewTopic> outputs = new ArrayList<>();
             for (final String run : List.of("", WARM_UP_PREFIX)) {
                 outputs.add(new NewTopic(baselineOutput(run, false), partitions, (short) 1));
                 outputs.add(new NewTopic(baselineOutput(run, true), partitions, (short) 1));

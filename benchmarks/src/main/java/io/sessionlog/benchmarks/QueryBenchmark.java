@@ -76,13 +76,13 @@ final class QueryBenchmark implements Callable<Integer> {
                 }
             });
             // The warm-up runs the same probes and queries as the measurement, so their code is compiled before it.
-            final Probes warm = new Probes();
+            final Probes warm = new Probes("warm-up-probe-");
             final long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUp);
             for (long left = warmUp; left > 0; left = TimeUnit.NANOSECONDS.toSeconds(warmEnd - System.nanoTime())) {
                 System.out.printf(Locale.ROOT, "  warming up: %d s left%n", left);
                 warm.run(client, app.httpUrl(), Math.min(warmEnd, System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
             }
-            final Probes measured = new Probes();
+            final Probes measured = new Probes("probe-");
             final MachineUse use = MachineUse.start();
             measured.run(client, app.httpUrl(), System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
             final String busy = use.summary();
@@ -105,14 +105,20 @@ final class QueryBenchmark implements Callable<Integer> {
 
     /** Probe writes (timed until a long-poll sees them), each followed by 20 view and 20 page queries. */
     private static final class Probes {
-        private static int next;
+        private final String sessionPrefix;
+        private int next;
         final Histogram visible = new Histogram(3);
         final Histogram view = new Histogram(3);
         final Histogram page = new Histogram(3);
 
+        /** @param sessionPrefix names the fresh session of each probe write, distinct per instance */
+        Probes(final String sessionPrefix) {
+            this.sessionPrefix = sessionPrefix;
+        }
+
         void run(final HttpClient client, final String base, final long until) throws Exception {
             while (System.nanoTime() < until) {
-                visible.recordValue(visibleAfterMillis(client, base, "probe-" + next++));
+                visible.recordValue(visibleAfterMillis(client, base, sessionPrefix + next++));
                 for (int i = 0; i < 20; i++) {
                     view.recordValue(micros(client, base + "/v1/sessions/bench-" + (i % SESSIONS)));
                     page.recordValue(micros(client, base + "/v1/sessions/filled/events?limit=100&min_offset=" + (i * 37 % 400)));
