@@ -171,11 +171,12 @@ final class ProcessorBenchmark implements Callable<Integer> {
      */
     private double baseline(final String bootstrap, final String warmUpTopic, final String topic, final ConsumerLag lag,
                             final boolean cache, final int threads) throws Exception {
-        baseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, cache, threads);
-        return baseline(bootstrap, topic, "", events, lag, cache, threads);
+        runBaseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, cache, threads);
+        return runBaseline(bootstrap, topic, "", events, lag, cache, threads);
     }
 
-    private double baseline(final String bootstrap, final String topic, final String run, final int total,
+    /** One run of a baseline app over {@code total} records of {@code topic}: its records per second. */
+    private double runBaseline(final String bootstrap, final String topic, final String run, final int total,
                             final ConsumerLag lag, final boolean cache, final int threads) throws Exception {
         final String name = baselineName(run, cache);
         final StreamsBuilder builder = new StreamsBuilder();

@@ -30,7 +30,7 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "halves the wait of Kafka's 100 ms default at moderate load; near saturation commits cost "
                             + "throughput, and 100 ms or more does better.")
             .define(THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads of this instance; default one per core. One thread stamps about 30k events/s. "
+                    "Stream threads of this instance; default one per core. One thread stamped 42k-47k events/s on the 2-core build machine. "
                             + "When the processor shares its process with ingest or projections, sessionlog run makes "
                             + "it 1 unless set: each thread commits on its own, which costs CPU the others need.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.");
@@ -58,7 +58,7 @@ public final class ProcessorConfig extends AbstractConfig {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         RejectedRecords.configure(props, topics().rejected());
         if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
-            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), ClusterConfig.DEFAULT_COMPRESSION);
         }
         // Kafka's 16 KB batches hold ~35 stamped events: each commit then opened and compressed many small batches.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);

@@ -25,7 +25,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class ProjectionsService implements AutoCloseable, StoreLookup, Router {
 
     private final ManagedStreams managed;
-    private final KafkaStreams streams;
     private final ProjectionsConfig config;
     private final HostInfo self;
 
@@ -35,7 +34,6 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates),
                 config.streamsProperties(applicationServer));
-        this.streams = managed.streams();
     }
 
     public void start() {
@@ -54,7 +52,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        return managed.state();
     }
 
     @Override
@@ -67,7 +65,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         if (allowStale) {
             parameters = parameters.enableStaleStores();
         }
-        return streams.store(parameters);
+        return managed.streams().store(parameters);
     }
 
     /** The partition of {@code key} in the store's source topic, and which instance holds it. */
@@ -75,9 +73,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     public Route route(final String store, final String sessionKey, final boolean allowStale) {
         final KeyQueryMetadata owner;
         try {
-            owner = streams.queryMetadataForKey(store, sessionKey, Serdes.String().serializer());
+            owner = managed.streams().queryMetadataForKey(store, sessionKey, Serdes.String().serializer());
         } catch (IllegalStateException e) {
-            return new Route.Unavailable("the projections are " + streams.state());
+            return new Route.Unavailable("the projections are " + managed.state());
         }
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || owner.activeHost().equals(HostInfo.unavailable())) {
             return allowStale && owner != null && owner.standbyHosts().contains(self)
@@ -95,7 +93,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     @Override
     public List<Instance> instances() {
-        return streams.metadataForAllStreamsClients().stream()
+        return managed.streams().metadataForAllStreamsClients().stream()
                 .map(m -> new Instance(m.hostInfo().host() + ":" + m.hostInfo().port(), m.hostInfo().equals(self),
                         partitions(m.topicPartitions()), partitions(m.standbyTopicPartitions())))
                 .toList();
