@@ -21,6 +21,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "processor.commit.interval.ms";
     public static final String THREADS = "processor.threads";
     public static final String STATE_DIR = "processor.state.dir";
+    public static final String SESSION_CACHE_SIZE = "processor.session.cache.size";
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -33,7 +34,10 @@ public final class ProcessorConfig extends AbstractConfig {
                     "Stream threads of this instance; default one per core. One thread stamped 42k-47k events/s on the 2-core build machine. "
                             + "When the processor shares its process with ingest or projections, sessionlog run makes "
                             + "it 1 unless set: each thread commits on its own, which costs CPU the others need.")
-            .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.");
+            .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.")
+            .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
+                    "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "
+                            + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.");
 
     public ProcessorConfig(final Map<?, ?> values) {
         super(DEF, values);
@@ -62,6 +66,7 @@ public final class ProcessorConfig extends AbstractConfig {
         }
         // Kafka's 16 KB batches hold ~35 stamped events: each commit then opened and compressed many small batches.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProcessorRocksDbOptions.class);
         return props;
     }
 }

@@ -13,7 +13,7 @@ public final class ProcessorService implements AutoCloseable {
 
     public ProcessorService(final ProcessorConfig config) {
         this.config = config;
-        this.streams = new ManagedStreams("processor", ProcessorTopology.build(config.topics(), config.serdeConfig()),
+        this.streams = new ManagedStreams("processor", ProcessorTopology.build(config),
                 config.streamsProperties());
     }
 

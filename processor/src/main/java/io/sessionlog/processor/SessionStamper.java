@@ -44,13 +44,15 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WireCodec codec;
+    private final RecentSessions recent;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> sessions;
     private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, Correlation> chains;
 
-    SessionStamper(final WireCodec codec) {
+    SessionStamper(final WireCodec codec, final int sessionCacheSize) {
         this.codec = codec;
+        this.recent = new RecentSessions(sessionCacheSize);
     }
 
     @Override
@@ -59,6 +61,13 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         this.sessions = context.getStateStore(ProcessorNames.SESSIONS_STORE);
         this.events = context.getStateStore(ProcessorNames.EVENTS_STORE);
         this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
+        // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
+        recent.clear();
+    }
+
+    @Override
+    public void close() {
+        recent.clear();
     }
 
     @Override
@@ -69,8 +78,18 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             return;
         }
         final String key = intent.getSessionKey();
-        final Instant ingestedAt = intent.getIngestedAt();
-        final Object body = intent.getIntent();
+        try {
+            apply(record, key, intent.getIntent(), intent.getIngestedAt());
+        } catch (RuntimeException e) {
+            // The record goes to the exception handler half applied: the cached view may hold changes its store never
+            // received, so the next record of this session reads the store again.
+            recent.remove(key);
+            throw e;
+        }
+    }
+
+    private void apply(final Record<String, WriteIntent> record, final String key, final Object body,
+                       final Instant ingestedAt) {
         if (body instanceof EventAppended appended) {
             append(record, key, appended.getEvent(), ingestedAt);
         } else if (body instanceof SessionUpserted upserted) {
@@ -87,7 +106,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private void append(final Record<String, WriteIntent> record, final String key, final CanonicalEvent event,
                         final Instant ingestedAt) {
         final Bytes idKey = SessionEventIdKey.of(key, event.getEventId());
-        final SessionView existing = codec.view(sessions.get(key));
+        final SessionView existing = view(key);
         if (existing != null && events.get(idKey) != null) {
             existing.setDuplicateCount(existing.getDuplicateCount() + 1);
             save(record, existing);
@@ -161,7 +180,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,
                         final Instant ingestedAt) {
-        final SessionView existing = codec.view(sessions.get(key));
+        final SessionView existing = view(key);
         final Instant createdAt = upserted.getCreatedAt() != null ? upserted.getCreatedAt() : ingestedAt;
         final SessionView view = existing != null ? existing : newView(key, Origin.FLUX0, createdAt, ingestedAt);
         if (upserted.getAgentId() != null) {
@@ -183,7 +202,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void patch(final Record<String, WriteIntent> record, final String key, final SessionPatched patched) {
-        final SessionView view = codec.view(sessions.get(key));
+        final SessionView view = view(key);
         if (view == null) {
             reject(record, "session " + key + " is unknown: a patch needs an existing session");
             return;
@@ -196,7 +215,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void delete(final Record<String, WriteIntent> record, final String key, final EventsDeleted deleted) {
-        final SessionView view = codec.view(sessions.get(key));
+        final SessionView view = view(key);
         if (view == null) {
             reject(record, "session " + key + " is unknown: nothing to delete");
             return;
@@ -284,10 +303,17 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         });
     }
 
+    /** The session's view, this record's to change: the cached one, or read from the store (null if unknown). */
+    private SessionView view(final String key) {
+        final SessionView cached = recent.get(key);
+        return cached != null ? cached : codec.view(sessions.get(key));
+    }
+
     private void save(final Record<String, WriteIntent> record, final SessionView view) {
         view.setUpdatedAt(Instant.now());
         final byte[] wire = codec.view(view);
         sessions.put(view.getSessionKey(), wire);
+        recent.put(view.getSessionKey(), view);
         context.forward(record.withValue(wire), ProcessorNames.SESSIONS_SINK);
     }
 

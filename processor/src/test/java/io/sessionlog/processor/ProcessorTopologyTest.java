@@ -50,14 +50,15 @@ class ProcessorTopologyTest {
         final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
         final ProcessorConfig config = new ProcessorConfig(Map.of(
                 "schema.registry.url", "mock://" + SCOPE, "topic.prefix", "t.",
-                ProcessorConfig.STATE_DIR, stateDir.toString()));
+                ProcessorConfig.STATE_DIR, stateDir.toString(),
+                ProcessorConfig.SESSION_CACHE_SIZE, sessionCacheSize()));
         final Properties props = config.streamsProperties();
         props.put("bootstrap.servers", "unused:9092");
         // TopologyTestDriver simulates exactly-once by opening a transaction per processed record, after records are
         // deserialized: a dead-letter record from the deserialization handler is then sent outside any transaction
         // and lost by the driver. Same topology; ProcessorIT checks the exactly-once path on a real broker.
         props.put("processing.guarantee", "at_least_once");
-        driver = new TopologyTestDriver(ProcessorTopology.build(TOPICS, serde), props);
+        driver = new TopologyTestDriver(ProcessorTopology.build(config), props);
         raw = driver.createInputTopic(TOPICS.raw(), Serdes.String().serializer(),
                 SpecificAvroSerde.forValues(WriteIntent.class, serde).serializer());
         events = driver.createOutputTopic(TOPICS.events(), Serdes.String().deserializer(),
@@ -65,6 +66,11 @@ class ProcessorTopologyTest {
         sessions = driver.createOutputTopic(TOPICS.sessions(), Serdes.String().deserializer(),
                 SpecificAvroSerde.forValues(SessionView.class, serde).deserializer());
         rejected = driver.createOutputTopic(TOPICS.rejected(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    /** Session views each task keeps decoded: the default here; a subclass runs every rule again with a tiny cache. */
+    int sessionCacheSize() {
+        return (Integer) ProcessorConfig.configDef().defaultValues().get(ProcessorConfig.SESSION_CACHE_SIZE);
     }
 
     @AfterEach
