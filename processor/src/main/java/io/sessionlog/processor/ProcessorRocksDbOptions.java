@@ -9,8 +9,8 @@ import org.rocksdb.Options;
  * RocksDB options for the stores whose lookups mostly miss. Every new event asks the events store whether its id was
  * seen (almost never), and a chain lookup asks for a root not stored yet. Kafka Streams tunes its stores for hits
  * ({@code optimize_filters_for_hits}, no bloom filter on the bottommost level, where with universal compaction most
- * keys end up), so each such miss read an index and a data block: a third of the stamper's time went to these reads
- * (profiled). Bloom filters on every level and on the memtables answer a miss without reading a block.
+ * keys end up), so each such miss read an index and a data block: a tenth of the stamper's time (profiled, with
+ * reads as a whole a third). Bloom filters on every level and on the memtables answer a miss without reading a block.
  */
 public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
 
