@@ -106,7 +106,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private void append(final Record<String, WriteIntent> record, final String key, final CanonicalEvent event,
                         final Instant ingestedAt) {
         final Bytes idKey = SessionEventIdKey.of(key, event.getEventId());
-        final SessionView existing = view(key);
+        final SessionView existing = currentView(key);
         if (existing != null && events.get(idKey) != null) {
             existing.setDuplicateCount(existing.getDuplicateCount() + 1);
             save(record, existing);
@@ -180,7 +180,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,
                         final Instant ingestedAt) {
-        final SessionView existing = view(key);
+        final SessionView existing = currentView(key);
         final Instant createdAt = upserted.getCreatedAt() != null ? upserted.getCreatedAt() : ingestedAt;
         final SessionView view = existing != null ? existing : newView(key, Origin.FLUX0, createdAt, ingestedAt);
         if (upserted.getAgentId() != null) {
@@ -202,7 +202,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void patch(final Record<String, WriteIntent> record, final String key, final SessionPatched patched) {
-        final SessionView view = view(key);
+        final SessionView view = currentView(key);
         if (view == null) {
             reject(record, "session " + key + " is unknown: a patch needs an existing session");
             return;
@@ -215,7 +215,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void delete(final Record<String, WriteIntent> record, final String key, final EventsDeleted deleted) {
-        final SessionView view = view(key);
+        final SessionView view = currentView(key);
         if (view == null) {
             reject(record, "session " + key + " is unknown: nothing to delete");
             return;
@@ -304,7 +304,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     /** The session's view, this record's to change: the cached one, or read from the store (null if unknown). */
-    private SessionView view(final String key) {
+    private SessionView currentView(final String key) {
         final SessionView cached = recent.get(key);
         return cached != null ? cached : codec.view(sessions.get(key));
     }
