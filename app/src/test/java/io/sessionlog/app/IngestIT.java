@@ -204,6 +204,10 @@ class IngestIT {
         assertEquals(202, send("DELETE", "/v1/sessions/" + id + "/events/ev0", "").statusCode());
         assertEquals(List.of(1L), Http.offsets(http.awaitGet("/v1/sessions/" + id + "/events",
                 a -> a.body().get("data").size() == 1, Duration.ofSeconds(10))));
+        assertEquals(202, send("PATCH", "/v1/sessions/" + id, "{\"title\":null}").statusCode());
+        final Http.Answer untitled = http.awaitGet("/v1/sessions/" + id, a -> a.status() == 200 && a.body().get("title").isNull(),
+                Duration.ofSeconds(10));
+        assertEquals(1, untitled.body().get("consumption_offsets").get("client").asLong(), "removing the title keeps the offsets");
     }
 
     @Test

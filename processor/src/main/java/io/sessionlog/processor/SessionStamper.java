@@ -207,7 +207,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             reject(record, "session " + key + " is unknown: a patch needs an existing session");
             return;
         }
-        if (patched.getTitle() != null) {
+        if (patched.getTitle() != null || patched.getClearTitle()) {
             view.setTitle(patched.getTitle());
         }
         mergeConsumption(key, view, patched.getConsumptionOffsets());

@@ -62,6 +62,12 @@ final class Intents {
                 .setIntent(EventsDeleted.newBuilder().setEventId(eventId).build()).build();
     }
 
+    /** A patch of the title alone: a new title, or {@code null} to remove it. */
+    static WriteIntent retitled(final String session, final String title) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(SessionPatched.newBuilder().setTitle(title).setClearTitle(title == null).build()).build();
+    }
+
     static WriteIntent consumed(final String session, final String consumer, final long offset) {
         return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
                 .setIntent(SessionPatched.newBuilder().setConsumptionOffsets(Map.of(consumer, offset)).build()).build();

@@ -315,6 +315,19 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void aPatchSetsOrRemovesTheTitleAndAnOffsetOnlyPatchLeavesIt() {
+        raw.pipeInput("s", Intents.upsert("s", "vUfk4PgjTm", Intents.T0));
+        raw.pipeInput("s", Intents.retitled("s", "Renamed"));
+        assertEquals("Renamed", lastView("s").getTitle());
+        raw.pipeInput("s", Intents.consumed("s", "client", 1));
+        assertEquals("Renamed", lastView("s").getTitle(), "a patch without a title leaves it");
+        raw.pipeInput("s", Intents.retitled("s", null));
+        final SessionView cleared = lastView("s");
+        assertNull(cleared.getTitle());
+        assertEquals(1L, cleared.getConsumptionOffsets().get("client"), "removing the title keeps the rest of the view");
+    }
+
+    @Test
     void tracksTheLastStatusAndEventTime() {
         raw.pipeInput("s", Intents.status("s", "st1", "processing", Intents.T0.plusSeconds(5)));
         raw.pipeInput("s", Intents.status("s", "st2", "ready", Intents.T0.plusSeconds(9)));

@@ -13,8 +13,8 @@ import io.sessionlog.schemas.avro.SessionUpserted;
 
 /**
  * Format S, flux0's {@code SessionDTO} as a create/upsert ({@code POST /v1/sessions}), and the session patch
- * ({@code PATCH /v1/sessions/{id}}: consumption offsets per consumer and the title). Consumption offsets are any
- * integer &gt;= 0 per consumer name, as Parlant takes them.
+ * ({@code PATCH /v1/sessions/{id}}: consumption offsets per consumer, and the title, which {@code null} removes).
+ * Consumption offsets are any integer &gt;= 0 per consumer name, as Parlant takes them.
  */
 public final class SessionFormat {
 
@@ -66,8 +66,11 @@ public final class SessionFormat {
             return Optional.empty();
         }
         final Optional<String> title = title(in);
+        // As in a JSON merge patch (RFC 7396), an explicit null removes the title; an absent title leaves it.
+        final JsonNode givenTitle = item.node().get("title");
+        final boolean clearTitle = givenTitle != null && givenTitle.isNull();
         final Optional<Map<String, Long>> offsets = consumptionOffsets(item.node(), in);
-        if (errors.size() == before && title.isEmpty() && offsets.isEmpty()) {
+        if (errors.size() == before && title.isEmpty() && !clearTitle && offsets.isEmpty()) {
             in.fail("body", "nothing to change: give consumption_offsets and/or title");
         }
         if (errors.size() > before) {
@@ -76,6 +79,7 @@ public final class SessionFormat {
         return Optional.of(SessionPatched.newBuilder()
                 .setConsumptionOffsets(offsets.orElse(Map.of()))
                 .setTitle(title.orElse(null))
+                .setClearTitle(clearTitle)
                 .build());
     }
 

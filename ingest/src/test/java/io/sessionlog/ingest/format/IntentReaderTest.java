@@ -113,6 +113,18 @@ class IntentReaderTest {
         final SessionPatched patch = (SessionPatched) reader.patch("s", items("{\"consumption_offsets\":{\"client\":0,\"bot\":7}}")
                 .get(0), NOW).getIntent();
         assertEquals(Map.of("client", 0L, "bot", 7L), patch.getConsumptionOffsets());
+        assertFalse(patch.getClearTitle(), "an absent title is left as it is");
+    }
+
+    @Test
+    void aNullTitleInAPatchRemovesTheTitle() {
+        final SessionPatched cleared = (SessionPatched) reader.patch("s", items("{\"title\":null}").get(0), NOW).getIntent();
+        assertTrue(cleared.getClearTitle());
+        assertNull(cleared.getTitle());
+        final SessionPatched renamed = (SessionPatched) reader.patch("s", items("{\"title\":\"Weather\"}").get(0), NOW).getIntent();
+        assertEquals("Weather", renamed.getTitle());
+        assertFalse(renamed.getClearTitle());
+        assertEquals("body", only(() -> reader.patch("s", items("{}").get(0), NOW)).field(), "an empty patch changes nothing");
     }
 
     @Test
