@@ -67,8 +67,7 @@ public final class SessionFormat {
         }
         final Optional<String> title = title(in);
         // As in a JSON merge patch (RFC 7396), an explicit null removes the title; an absent title leaves it.
-        final JsonNode givenTitle = item.node().get("title");
-        final boolean clearTitle = givenTitle != null && givenTitle.isNull();
+        final boolean clearTitle = item.node().path("title").isNull();
         final Optional<Map<String, Long>> offsets = consumptionOffsets(item.node(), in);
         if (errors.size() == before && title.isEmpty() && !clearTitle && offsets.isEmpty()) {
             in.fail("body", "nothing to change: give consumption_offsets and/or title");
