@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
@@ -64,6 +65,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     private static final String PROCESSOR_ID = "sessionlog-processor";
     private static final String WARM_UP_PREFIX = "warm-up.";
+    /** Kafka Streams' commit interval under exactly-once when none is set, as a user's trivial app runs. */
+    private static final long KAFKA_EOS_COMMIT_MS = 100;
 
     @Option(names = "--events", defaultValue = "1000000", description = "Raw events (default: ${DEFAULT-VALUE}).")
     int events;
@@ -111,23 +114,35 @@ final class ProcessorBenchmark implements Callable<Integer> {
                     events, sessions, partitions, Runtime.getRuntime().availableProcessors());
             final Topics warmUp = new Topics(WARM_UP_PREFIX);
             TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), warmUp, partitions, (short) 1);
+            final ProcessorConfig processorConfig = new ProcessorConfig(settings(kafka, registry, ""));
+            final int threads = processorConfig.getInt(ProcessorConfig.THREADS);
+            final long commitMs = processorConfig.getLong(ProcessorConfig.COMMIT_INTERVAL_MS);
+            final Baseline cachedApp = new Baseline(true, KAFKA_EOS_COMMIT_MS);
+            final Baseline uncachedApp = new Baseline(false, KAFKA_EOS_COMMIT_MS);
+            final Baseline likeForLikeApp = new Baseline(false, commitMs);
             final List<NewTopic> outputs = new ArrayList<>();
             for (final String run : List.of("", WARM_UP_PREFIX)) {
-                outputs.add(new NewTopic(baselineOutput(run, false), partitions, (short) 1));
-                outputs.add(new NewTopic(baselineOutput(run, true), partitions, (short) 1));
+                for (final Baseline app : Set.of(cachedApp, uncachedApp, likeForLikeApp)) {
+                    outputs.add(new NewTopic(app.output(run), partitions, (short) 1));
+                }
             }
             admin.createTopics(outputs).all().get();
             produce(kafka.bootstrapServers(), serde, warmUp.raw(), warmUpEvents, 0);
             produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
             final ConsumerLag lag = new ConsumerLag(admin);
 
-            final int threads = new ProcessorConfig(settings(kafka, registry, "")).getInt(ProcessorConfig.THREADS);
             System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after a warm-up over %,d other events%n",
                     threads, warmUpEvents);
-            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, true, threads);
+            final String bootstrap = kafka.bootstrapServers();
+            final double cached = skipBaseline ? Double.NaN : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, cachedApp, threads);
             System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %,10.0f records/s%n", cached);
-            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, false, threads);
+            final double baseline = skipBaseline ? Double.NaN : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, uncachedApp, threads);
             System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %,10.0f records/s%n", baseline);
+            // Set to Kafka's interval, the processor is compared with B itself.
+            final double likeForLike = skipBaseline || likeForLikeApp.equals(uncachedApp) ? baseline
+                    : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, likeForLikeApp, threads);
+            System.out.printf(Locale.ROOT, "baseline B at the processor's %d ms commit interval (B commits at Kafka's %d ms):    %,10.0f records/s%n",
+                    commitMs, KAFKA_EOS_COMMIT_MS, likeForLike);
 
             try (ProcessorService warming = new ProcessorService(new ProcessorConfig(settings(kafka, registry, WARM_UP_PREFIX)))) {
                 warming.start();
@@ -136,8 +151,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
             try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry, "")))) {
                 processor.start();
                 final double stamped = lag.throughput(PROCESSOR_ID, events, done -> { });
-                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of A%n",
-                        stamped, 100 * stamped / baseline, 100 * stamped / cached);
+                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
+                        stamped, 100 * stamped / baseline, 100 * stamped / likeForLike, commitMs, 100 * stamped / cached);
                 printThreadRatios();
                 latency(kafka.bootstrapServers(), serde, topics);
             }
@@ -155,13 +170,21 @@ final class ProcessorBenchmark implements Callable<Integer> {
         return settings;
     }
 
-    /** The application id of a baseline app, in a run ("" measured, or the warm-up); its output topic adds {@code -out}. */
-    private static String baselineName(final String run, final boolean cache) {
-        return run + (cache ? "baseline-count-cached" : "baseline-count");
-    }
+    /**
+     * A baseline app: with or without the record cache, committing every {@code commitMs}. Its application id, in a
+     * run ("" measured, or the warm-up), names the cache and a commit interval other than Kafka's; its output adds
+     * {@code -out}.
+     */
+    private record Baseline(boolean cache, long commitMs) {
 
-    private static String baselineOutput(final String run, final boolean cache) {
-        return baselineName(run, cache) + "-out";
+        String name(final String run) {
+            return run + (cache ? "baseline-count-cached" : "baseline-count")
+                    + (commitMs == KAFKA_EOS_COMMIT_MS ? "" : "-commit-" + commitMs);
+        }
+
+        String output(final String run) {
+            return name(run) + "-out";
+        }
     }
 
     /**
@@ -170,28 +193,29 @@ final class ProcessorBenchmark implements Callable<Integer> {
      * store write (and its changelog record) and one output record, the least any per-record stamper must do.
      */
     private double baseline(final String bootstrap, final String warmUpTopic, final String topic, final ConsumerLag lag,
-                            final boolean cache, final int threads) throws Exception {
-        runBaseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, cache, threads);
-        return runBaseline(bootstrap, topic, "", events, lag, cache, threads);
+                            final Baseline app, final int threads) throws Exception {
+        runBaseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, app, threads);
+        return runBaseline(bootstrap, topic, "", events, lag, app, threads);
     }
 
     /** One run of a baseline app over {@code total} records of {@code topic}: its records per second. */
     private double runBaseline(final String bootstrap, final String topic, final String run, final int total,
-                            final ConsumerLag lag, final boolean cache, final int threads) throws Exception {
-        final String name = baselineName(run, cache);
+                            final ConsumerLag lag, final Baseline app, final int threads) throws Exception {
+        final String name = app.name(run);
         final StreamsBuilder builder = new StreamsBuilder();
         final var store = Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(name + "-store")
                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long());
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-source"))
                 .groupByKey(Grouped.as(name + "-group"))
-                .count(cache ? store : store.withCachingDisabled())
+                .count(app.cache() ? store : store.withCachingDisabled())
                 .toStream()
-                .to(baselineOutput(run, cache), Produced.with(Serdes.String(), Serdes.Long()));
+                .to(app.output(run), Produced.with(Serdes.String(), Serdes.Long()));
         final Properties props = new Properties();
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, name);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, app.commitMs());
         props.put(StreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("baseline-state").toString());
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
