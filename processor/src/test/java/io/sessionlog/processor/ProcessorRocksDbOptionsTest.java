@@ -63,7 +63,9 @@ class ProcessorRocksDbOptionsTest {
                 }
                 assertLatest(db, keys, "@299");
                 assertNull(db.get(bytes("s2")));
-                db.flush(new FlushOptions().setWaitForFlush(true));
+                try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(flush);
+                }
                 db.put(bytes("s1"), bytes("s1@300"));
                 assertEquals("s1@300", new String(db.get(bytes("s1")), StandardCharsets.UTF_8));
             }
