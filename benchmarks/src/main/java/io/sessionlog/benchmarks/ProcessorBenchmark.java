@@ -134,14 +134,13 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
             System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after a warm-up over %,d other events%n",
                     threads, warmUpEvents);
-            final String bootstrap = kafka.bootstrapServers();
-            final double cached = skipBaseline ? Double.NaN : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, cachedApp, threads);
+            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, cachedApp, threads);
             System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %,10.0f records/s%n", cached);
-            final double baseline = skipBaseline ? Double.NaN : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, uncachedApp, threads);
+            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, uncachedApp, threads);
             System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %,10.0f records/s%n", baseline);
             // At Kafka's interval the like-for-like app is B itself, already measured.
             final double likeForLike = skipBaseline || likeForLikeApp.equals(uncachedApp) ? baseline
-                    : baseline(bootstrap, warmUp.raw(), topics.raw(), lag, likeForLikeApp, threads);
+                    : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, likeForLikeApp, threads);
             System.out.printf(Locale.ROOT, "baseline B at the processor's %d ms commit interval (B commits at Kafka's %d ms):    %,10.0f records/s%n",
                     commitMs, KAFKA_EOS_COMMIT_MS, likeForLike);
 
@@ -149,7 +148,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 warming.start();
                 lag.throughput(WARM_UP_PREFIX + PROCESSOR_ID, warmUpEvents, done -> { });
             }
-            try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry, "")))) {
+            try (ProcessorService processor = new ProcessorService(processorConfig)) {
                 processor.start();
                 final double stamped = lag.throughput(PROCESSOR_ID, events, done -> { });
                 System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
