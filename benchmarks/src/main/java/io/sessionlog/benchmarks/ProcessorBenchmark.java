@@ -77,8 +77,11 @@ final class ProcessorBenchmark implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "10000", description = "Events/s of the latency phase (default: ${DEFAULT-VALUE}).")
     int rate;
 
-    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "Length of the latency phase, after its ramp-up (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
+
+    @Option(names = "--latency-ramp-up-seconds", defaultValue = "5", description = "Seconds at the rate before latency is measured, reported apart (default: ${DEFAULT-VALUE}).")
+    int latencyRampUpSeconds;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -86,9 +89,10 @@ final class ProcessorBenchmark implements Callable<Integer> {
     /**
      * Each app first runs over a warm-up topic of its own, so that the JIT has compiled its code before it is timed:
      * on 2 cores the compiler otherwise takes a good part of a core during the measured run, and most from the app
-     * whose code is largest (the processor), while the baselines share the Kafka Streams code warmed by the first.
+     * whose code is largest (the processor). After 300,000 events it still compiled 0.9 of a core through the
+     * processor's measured run (jstat), which ran at 42,000-56,000 records/s; after 1,200,000, at 0.2 of a core, 67,000.
      */
-    @Option(names = "--warm-up-events", defaultValue = "300000", description = "Raw events each app processes before it is timed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warm-up-events", defaultValue = "1200000", description = "Raw events each app processes before it is timed (default: ${DEFAULT-VALUE}).")
     int warmUpEvents;
 
     @Option(names = "--skip-baseline", description = "Measure the processor only (for profiling).")
@@ -132,29 +136,40 @@ final class ProcessorBenchmark implements Callable<Integer> {
             produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
             final ConsumerLag lag = new ConsumerLag(admin);
 
-            System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after a warm-up over %,d other events%n",
+            System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after every app's warm-up over %,d other events%n",
                     threads, warmUpEvents);
-            final double cached = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, cachedApp, threads);
-            System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %,10.0f records/s%n", cached);
-            final double baseline = skipBaseline ? Double.NaN : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, uncachedApp, threads);
-            System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %,10.0f records/s%n", baseline);
-            // At Kafka's interval the like-for-like app is B itself, already measured.
-            final double likeForLike = skipBaseline || likeForLikeApp.equals(uncachedApp) ? baseline
-                    : baseline(kafka.bootstrapServers(), warmUp.raw(), topics.raw(), lag, likeForLikeApp, threads);
-            System.out.printf(Locale.ROOT, "baseline B at the processor's %d ms commit interval (B commits at Kafka's %d ms):    %,10.0f records/s%n",
-                    commitMs, KAFKA_EOS_COMMIT_MS, likeForLike);
-
+            // Every app warms up before any is timed: warmed one by one, the first apps' measured runs met the JIT
+            // still compiling the code the later apps share (up to 0.95 of the 2 cores).
+            if (!skipBaseline) {
+                for (final Baseline app : new LinkedHashSet<>(List.of(cachedApp, uncachedApp, likeForLikeApp))) {
+                    runBaseline(kafka.bootstrapServers(), warmUp.raw(), WARM_UP_PREFIX, warmUpEvents, lag, app, threads);
+                }
+            }
             try (ProcessorService warming = new ProcessorService(new ProcessorConfig(settings(kafka, registry, WARM_UP_PREFIX)))) {
                 warming.start();
                 lag.throughput(WARM_UP_PREFIX + PROCESSOR_ID, warmUpEvents, done -> { });
             }
+            final Throughput cached = skipBaseline ? Throughput.NONE : baseline(kafka.bootstrapServers(), topics.raw(), lag, cachedApp, threads);
+            System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %s%n", cached);
+            final Throughput baseline = skipBaseline ? Throughput.NONE : baseline(kafka.bootstrapServers(), topics.raw(), lag, uncachedApp, threads);
+            System.out.printf(Locale.ROOT, "baseline B (count per key, every count written and emitted, no cache):            %s%n", baseline);
+            // At Kafka's interval the like-for-like app is B itself, already measured.
+            final Throughput likeForLike = skipBaseline || likeForLikeApp.equals(uncachedApp) ? baseline
+                    : baseline(kafka.bootstrapServers(), topics.raw(), lag, likeForLikeApp, threads);
+            System.out.printf(Locale.ROOT, "baseline B at the processor's %d ms commit interval (B commits at Kafka's %d ms):    %s%n",
+                    commitMs, KAFKA_EOS_COMMIT_MS, likeForLike);
+
+            Throughput.awaitQuietJit();
             try (ProcessorService processor = new ProcessorService(processorConfig)) {
                 processor.start();
-                final double stamped = lag.throughput(PROCESSOR_ID, events, done -> { });
-                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %,10.0f records/s = %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
-                        stamped, 100 * stamped / baseline, 100 * stamped / likeForLike, commitMs, 100 * stamped / cached);
-                printThreadRatios();
+                final Throughput stamped = Throughput.measure(() -> lag.throughput(PROCESSOR_ID, events, done -> { }));
+                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %s = %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
+                        stamped, stamped.percentOf(baseline), stamped.percentOf(likeForLike), commitMs, stamped.percentOf(cached));
+                printThreadMetrics("stream thread time:", List.of("poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio"));
                 latency(kafka.bootstrapServers(), serde, topics);
+                // Kafka's metrics keep the last ~minute: these maxima are the latency phase's.
+                printThreadMetrics("stream thread ms, latency phase:", List.of("commit-latency-avg", "commit-latency-max",
+                        "poll-latency-max", "process-latency-max"));
             }
         }
         return 0;
@@ -192,10 +207,49 @@ final class ProcessorBenchmark implements Callable<Integer> {
      * counts of a commit interval fold into one write per key; without it every record costs one store read, one
      * store write (and its changelog record) and one output record, the least any per-record stamper must do.
      */
-    private double baseline(final String bootstrap, final String warmUpTopic, final String topic, final ConsumerLag lag,
-                            final Baseline app, final int threads) throws Exception {
-        runBaseline(bootstrap, warmUpTopic, WARM_UP_PREFIX, warmUpEvents, lag, app, threads);
-        return runBaseline(bootstrap, topic, "", events, lag, app, threads);
+    private Throughput baseline(final String bootstrap, final String topic, final ConsumerLag lag,
+                                final Baseline app, final int threads) throws Exception {
+        Throughput.awaitQuietJit();
+        return Throughput.measure(() -> runBaseline(bootstrap, topic, "", events, lag, app, threads));
+    }
+
+    /**
+     * One app's records per second, with what the JIT compiler took of the machine meanwhile (compile time per
+     * second, in cores): on 2 cores a run measured while the JIT still compiles is slower for it, not for the app.
+     */
+    private record Throughput(double recordsPerSecond, double jitCores) {
+
+        static final Throughput NONE = new Throughput(Double.NaN, Double.NaN);
+
+        static Throughput measure(final Callable<Double> run) throws Exception {
+            final var jit = ManagementFactory.getCompilationMXBean();
+            final long compiledBefore = jit.getTotalCompilationTime();
+            final long start = System.nanoTime();
+            final double recordsPerSecond = run.call();
+            final double seconds = (System.nanoTime() - start) / 1e9;
+            return new Throughput(recordsPerSecond, (jit.getTotalCompilationTime() - compiledBefore) / 1e3 / seconds);
+        }
+
+        /** Waits (up to 30 s) until the JIT compiled less than 5% of the time for 3 s: its queue from the warm-ups drained. */
+        static void awaitQuietJit() throws InterruptedException {
+            final var jit = ManagementFactory.getCompilationMXBean();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int quietSeconds = 0;
+            while (quietSeconds < 3 && System.nanoTime() < deadline) {
+                final long before = jit.getTotalCompilationTime();
+                Thread.sleep(1000);
+                quietSeconds = jit.getTotalCompilationTime() - before < 50 ? quietSeconds + 1 : 0;
+            }
+        }
+
+        double percentOf(final Throughput other) {
+            return 100 * recordsPerSecond / other.recordsPerSecond;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,10.0f records/s (JIT compiling meanwhile: %.2f cores)", recordsPerSecond, jitCores);
+        }
     }
 
     /** One run of a baseline app over {@code total} records of {@code topic}: its records per second. */
@@ -223,26 +277,33 @@ final class ProcessorBenchmark implements Callable<Integer> {
         }
     }
 
-    /** Where the stream threads spent their time (Kafka Streams' own thread metrics, read over JMX). */
-    private static void printThreadRatios() throws Exception {
+    /** Kafka Streams' own metrics of the processor's stream threads (where their time went), read over JMX. */
+    private static void printThreadMetrics(final String title, final List<String> metrics) throws Exception {
         final var server = ManagementFactory.getPlatformMBeanServer();
         for (final var name : server.queryNames(new ObjectName("kafka.streams:type=stream-thread-metrics,thread-id=sessionlog-processor*"), null)) {
-            final StringBuilder line = new StringBuilder("  stream thread time:");
-            for (final String ratio : List.of("poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio")) {
-                line.append(String.format(Locale.ROOT, " %s %.2f", ratio, ((Number) server.getAttribute(name, ratio)).doubleValue()));
+            final StringBuilder line = new StringBuilder("  ").append(title);
+            for (final String metric : metrics) {
+                line.append(String.format(Locale.ROOT, " %s %.2f", metric, ((Number) server.getAttribute(name, metric)).doubleValue()));
             }
             System.out.println(line);
         }
     }
 
-    /** Events at a steady rate; each one's latency is from its raw record's timestamp to its stamped record's arrival. */
+    /**
+     * Events at a steady rate; each one's latency is from its raw record's timestamp to its stamped record's arrival.
+     * The first {@code --latency-ramp-up-seconds} are measured apart: the phase starts right after the processor
+     * worked through the throughput phase's backlog, while its stores flush and the load producer starts cold.
+     */
     private void latency(final String bootstrap, final Map<String, Object> serde, final Topics topics) throws Exception {
+        final Histogram rampUp = new Histogram(3);
         final Histogram histogram = new Histogram(3);
         final Histogram toStamp = new Histogram(3);
         final Histogram toVisible = new Histogram(3);
+        final Map<Long, Long> slowestPerSecond = new java.util.TreeMap<>();
         final SpecificAvroDeserializer<StampedEvent> stampedReader = new SpecificAvroDeserializer<>(StampedEvent.class);
         stampedReader.configure(serde, false);
         final var values = new ByteArrayDeserializer();
+        final long total = (long) rate * (latencyRampUpSeconds + latencySeconds);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -255,34 +316,44 @@ final class ProcessorBenchmark implements Callable<Integer> {
             }
             consumer.seekToEnd(consumer.assignment());
             consumer.assignment().forEach(consumer::position);
+            final long steadyFrom = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(latencyRampUpSeconds);
             final Thread producer = new Thread(() -> {
                 try {
-                    produce(bootstrap, serde, topics.raw(), rate * latencySeconds, events);
+                    produce(bootstrap, serde, topics.raw(), (int) total, events);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             producer.start();
-            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencySeconds + 5L);
+            final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencyRampUpSeconds + latencySeconds + 5L);
             long seen = 0;
-            while (System.nanoTime() < end && seen < (long) rate * latencySeconds) {
+            while (System.nanoTime() < end && seen < total) {
                 for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     final long now = System.currentTimeMillis();
-                    histogram.recordValue(Math.max(0, now - record.timestamp()));
+                    final long latency = Math.max(0, now - record.timestamp());
+                    seen++;
+                    if (record.timestamp() < steadyFrom) {
+                        rampUp.recordValue(latency);
+                        continue;
+                    }
+                    histogram.recordValue(latency);
+                    slowestPerSecond.merge(record.timestamp() / 1000, latency, Math::max);
                     final var stamped = stampedReader.deserialize(topics.events(), record.value());
                     toStamp.recordValue(Math.max(0, stamped.getStampedAt().toEpochMilli() - record.timestamp()));
                     toVisible.recordValue(Math.max(0, now - stamped.getStampedAt().toEpochMilli()));
-                    seen++;
                 }
             }
             producer.join();
         }
-        System.out.printf(Locale.ROOT, "latency events.raw -> events at %,d events/s: p50 %d ms, p99 %d ms, max %d ms (%,d events)%n",
-                rate, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99), histogram.getMaxValue(),
-                histogram.getTotalCount());
+        System.out.printf(Locale.ROOT, "latency events.raw -> events at %,d events/s, after a %d s ramp-up: p50 %d ms, p99 %d ms, max %d ms (%,d events)%n",
+                rate, latencyRampUpSeconds, histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+                histogram.getMaxValue(), histogram.getTotalCount());
         System.out.printf(Locale.ROOT, "  of which raw record -> stamped: p50 %d ms, p99 %d ms; stamped -> visible (commit): p50 %d ms, p99 %d ms%n",
                 toStamp.getValueAtPercentile(50), toStamp.getValueAtPercentile(99),
                 toVisible.getValueAtPercentile(50), toVisible.getValueAtPercentile(99));
+        System.out.printf(Locale.ROOT, "  seconds whose slowest event took over 150 ms: %d of %d; the ramp-up itself: p50 %d ms, p99 %d ms (%,d events)%n",
+                slowestPerSecond.values().stream().filter(ms -> ms > 150).count(), slowestPerSecond.size(),
+                rampUp.getValueAtPercentile(50), rampUp.getValueAtPercentile(99), rampUp.getTotalCount());
     }
 
     /**
@@ -312,6 +383,17 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 if (!paced && (i + 1) % 100_000 == 0) {
                     System.out.printf(Locale.ROOT, "  produced %,d of %,d raw events%n", i + 1, count);
                 }
+            }
+            producer.flush();
+            if (paced) {
+                final StringBuilder line = new StringBuilder("  load producer ms:");
+                producer.metrics().forEach((name, metric) -> {
+                    if (name.group().equals("producer-metrics") && List.of("record-queue-time-max", "record-queue-time-avg",
+                            "request-latency-max", "request-latency-avg").contains(name.name())) {
+                        line.append(' ').append(name.name()).append(' ').append(metric.metricValue());
+                    }
+                });
+                System.out.println(line);
             }
         }
     }
