@@ -87,9 +87,9 @@ final class ProcessorBenchmark implements Callable<Integer> {
     int partitions;
 
     /**
-     * Each app first runs over a warm-up topic of its own, so that the JIT has compiled its code before it is timed:
-     * on 2 cores the compiler otherwise takes a good part of a core during the measured run, and most from the app
-     * whose code is largest (the processor). After 300,000 events it still compiled 0.9 of a core through the
+     * Each app first runs over the warm-up topic (under an application id of its own), so that the JIT has compiled
+     * its code before it is timed: on 2 cores the compiler otherwise takes a good part of a core during the measured
+     * run, and most from the app whose code is largest (the processor). After 300,000 events it still compiled 0.9 of a core through the
      * processor's measured run (jstat), which ran at 42,000-56,000 records/s; after 1,200,000, at 0.2 of a core, 67,000.
      */
     @Option(names = "--warm-up-events", defaultValue = "1200000", description = "Raw events each app processes before it is timed (default: ${DEFAULT-VALUE}).")
@@ -292,7 +292,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
     /**
      * Events at a steady rate; each one's latency is from its raw record's timestamp to its stamped record's arrival.
      * The first {@code --latency-ramp-up-seconds} are measured apart: the phase starts right after the processor
-     * worked through the throughput phase's backlog, while its stores flush and the load producer starts cold.
+     * worked through the throughput phase's backlog, and the load producer starts cold.
      */
     private void latency(final String bootstrap, final Map<String, Object> serde, final Topics topics) throws Exception {
         final Histogram rampUp = new Histogram(3);
@@ -386,16 +386,22 @@ final class ProcessorBenchmark implements Callable<Integer> {
             }
             producer.flush();
             if (paced) {
-                final StringBuilder line = new StringBuilder("  load producer ms:");
-                producer.metrics().forEach((name, metric) -> {
-                    if (name.group().equals("producer-metrics") && List.of("record-queue-time-max", "record-queue-time-avg",
-                            "request-latency-max", "request-latency-avg").contains(name.name())) {
-                        line.append(' ').append(name.name()).append(' ').append(metric.metricValue());
-                    }
-                });
-                System.out.println(line);
+                printQueueTimes(producer);
             }
         }
+    }
+
+    /** How long the load producer's records waited before the broker had them: that wait counts as latency too. */
+    private static void printQueueTimes(final KafkaProducer<?, ?> producer) {
+        final StringBuilder line = new StringBuilder("  load producer ms:");
+        for (final String metric : List.of("record-queue-time-avg", "record-queue-time-max", "request-latency-avg", "request-latency-max")) {
+            producer.metrics().forEach((name, value) -> {
+                if (name.group().equals("producer-metrics") && name.name().equals(metric)) {
+                    line.append(String.format(Locale.ROOT, " %s %.1f", metric, ((Number) value.metricValue()).doubleValue()));
+                }
+            });
+        }
+        System.out.println(line);
     }
 
     private static WriteIntent intent(final String session, final int n) {
