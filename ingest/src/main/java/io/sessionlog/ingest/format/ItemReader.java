@@ -113,6 +113,9 @@ final class ItemReader {
         final Optional<Instant> time = Times.parse(value);
         if (time.isEmpty()) {
             fail(field, Times.EXPECTED);
+        } else if (!Times.inRange(time.get())) {
+            fail(field, Times.OUT_OF_RANGE);
+            return Optional.empty();
         }
         return time;
     }

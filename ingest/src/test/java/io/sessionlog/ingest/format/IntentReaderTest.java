@@ -137,6 +137,28 @@ class IntentReaderTest {
         assertEquals("session_id", missing.field());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\"+300000-01-01T00:00:00Z\"", "\"-000001-12-31T00:00:00Z\"",
+            "\"+10000-01-01T00:00:00\"", "9223372036854775807", "-9223372036854775808", "100000000000000000000000"})
+    void refusesTimesRfc3339CannotWriteNamingTheField(final String time) {
+        final FieldError flux0 = only(() -> reader.events(InputFormat.E, items("{\"correlation_id\":\"c\",\"type\":\"custom\","
+                + "\"source\":\"user\",\"data\":{},\"created_at\":" + time + "}"), Optional.of("s"), NOW));
+        assertEquals("created_at", flux0.field());
+        assertEquals(Times.OUT_OF_RANGE, flux0.reason());
+        assertEquals("createdAt", only(() -> events(InputFormat.K, "{\"type\":\"x\",\"conversationId\":\"c1\",\"entityType\":\"conversation\",\"createdAt\":"
+                + time + "}")).field());
+        assertEquals("created_at", only(() -> reader.sessions(items("{\"agent_id\":\"a\",\"created_at\":" + time + "}"), NOW)).field());
+    }
+
+    @Test
+    void takesTheFirstAndLastTimesRfc3339CanWrite() {
+        for (final String time : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z")) {
+            final CanonicalEvent event = eventOf(reader.events(InputFormat.E, items("{\"correlation_id\":\"c\",\"type\":\"custom\","
+                    + "\"source\":\"user\",\"data\":{},\"created_at\":\"" + time + "\"}"), Optional.of("s"), NOW).get(0));
+            assertEquals(Instant.parse(time), event.getOccurredAt());
+        }
+    }
+
     @Test
     void anEventOverTheLimitIsTooLarge() {
         final IntentReader small = new IntentReader(64);

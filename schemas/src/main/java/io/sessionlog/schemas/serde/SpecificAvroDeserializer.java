@@ -8,6 +8,7 @@ import io.sessionlog.schemas.registry.SchemaRegistryClient;
 import io.sessionlog.schemas.registry.SchemaRegistryClients;
 import io.sessionlog.schemas.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -51,8 +52,17 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         final int id = WireFormat.schemaId(data);
         try {
             final DatumReader<T> reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
-            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
-                    data.length - WireFormat.HEADER_SIZE, null));
+            final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
+                    data.length - WireFormat.HEADER_SIZE, null);
+            final T record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                // A record is the whole value: bytes after it mean a writer we do not understand, or corruption.
+                throw new SerializationException(decoder.inputStream().available() + " bytes after the "
+                        + readerSchema.getFullName() + " record (schema id " + id + ") in " + topic);
+            }
+            return record;
+        } catch (SerializationException e) {
+            throw e;
         } catch (SchemaRegistryException e) {
             throw new SerializationException("schema id " + id + " of a record in " + topic + " is unknown to the registry: "
                     + e.getMessage(), e);

@@ -75,7 +75,10 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
             writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, OptionalUnionData.forSchema(s))).write(data, buffers.encoder);
             buffers.encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic, e);
+            // The buffered encoder may hold part of this record (a field that failed half-way, an overflowing time):
+            // reused, it would flush those bytes into the next record this thread writes, whoever sent it. Dropped.
+            BUFFERS.remove();
+            throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic + ": " + e, e);
         }
         final byte[] bytes = out.toByteArray();
         if (out.size() > MAX_RETAINED_BUFFER) {

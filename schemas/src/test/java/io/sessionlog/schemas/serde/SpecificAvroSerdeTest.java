@@ -109,6 +109,33 @@ class SpecificAvroSerdeTest {
         assertThrows(SerializationException.class, () -> serde.serializer().serialize("t", intent("x", "y")));
     }
 
+    @Test
+    void aRecordWrittenAfterARefusedOneIsByteIdenticalToItWrittenAlone() {
+        final SpecificAvroSerde<WriteIntent> serde = SpecificAvroSerde.forValues(WriteIntent.class, CONFIG);
+        final WriteIntent victim = intent("v1", "written after a refused record");
+        final byte[] alone = serde.serializer().serialize("t", victim);
+        // A time past what timestamp-micros holds overflows half-way through the record, after its first fields.
+        final WriteIntent overflowing = intent("atk", "x");
+        ((EventAppended) overflowing.getIntent()).getEvent().setOccurredAt(Instant.parse("+300000-01-01T00:00:00Z"));
+
+        assertThrows(SerializationException.class, () -> serde.serializer().serialize("t", overflowing));
+        final byte[] after = serde.serializer().serialize("t", victim);
+
+        assertArrayEquals(alone, after, "no byte of the refused record reaches the next one");
+        assertEquals(victim, serde.deserializer().deserialize("t", after));
+    }
+
+    @Test
+    void refusesAValueWithBytesAfterTheRecord() {
+        final SpecificAvroSerde<WriteIntent> serde = SpecificAvroSerde.forValues(WriteIntent.class, CONFIG);
+        final byte[] valid = serde.serializer().serialize("t", intent("x", "y"));
+        final byte[] trailing = Arrays.copyOf(valid, valid.length + 3);
+
+        final SerializationException error = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", trailing));
+        assertTrue(error.getMessage().contains("3 bytes after"), error.getMessage());
+    }
+
     static WriteIntent intent(final String id, final String text) {
         final byte[] raw = ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
         final CanonicalEvent event = CanonicalEvent.newBuilder()
