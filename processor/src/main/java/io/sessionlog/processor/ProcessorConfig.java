@@ -22,6 +22,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String THREADS = "processor.threads";
     public static final String STATE_DIR = "processor.state.dir";
     public static final String SESSION_CACHE_SIZE = "processor.session.cache.size";
+    public static final String MAX_OUTPUT_BYTES = "processor.max.output.bytes";
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -37,7 +38,13 @@ public final class ProcessorConfig extends AbstractConfig {
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.")
             .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "
-                            + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.");
+                            + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.")
+            .define(MAX_OUTPUT_BYTES, Type.INT, 1_000_000, Range.atLeast(1024), Importance.LOW,
+                    "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
+                            + "output would be larger goes to the rejected topic with the reason, instead of being refused "
+                            + "by the broker, which under exactly-once would abort the transaction and stop the task on "
+                            + "that record. Keep it below the producer's max.request.size and the max.message.bytes of "
+                            + "the events and sessions topics and of the changelogs, less room for the key (1 MiB by default).");
 
     public ProcessorConfig(final Map<?, ?> values) {
         super(DEF, values);

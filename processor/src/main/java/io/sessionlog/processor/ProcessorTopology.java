@@ -42,6 +42,7 @@ public final class ProcessorTopology {
         final Topics topics = config.topics();
         final Map<String, Object> serdeConfig = config.serdeConfig();
         final int sessionCacheSize = config.getInt(ProcessorConfig.SESSION_CACHE_SIZE);
+        final int maxOutputBytes = config.getInt(ProcessorConfig.MAX_OUTPUT_BYTES);
         final SpecificAvroSerde<WriteIntent> intents = SpecificAvroSerde.forValues(WriteIntent.class, serdeConfig);
         final WireCodec codec = new WireCodec(topics, serdeConfig);
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
@@ -50,7 +51,7 @@ public final class ProcessorTopology {
         // cache's sorted map cost ~20% of the stream thread and its flush delayed every commit (measured).
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
-        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize), ProcessorNames.SOURCE);
+        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled(), ProcessorNames.STAMPER);

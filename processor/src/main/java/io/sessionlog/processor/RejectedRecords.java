@@ -6,19 +6,21 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Routes what the processor cannot take to the rejected topic, with the original bytes and headers that say why,
- * where and from which record; the topology keeps running. Both handlers are set explicitly: Kafka's defaults
+ * where and from which record; the topology keeps running. Every handler is set explicitly: Kafka's defaults
  * (log and fail) would stop the processor on one corrupt record.
  */
 public final class RejectedRecords {
@@ -40,6 +42,7 @@ public final class RejectedRecords {
         streams.put(TOPIC_CONFIG, rejectedTopic);
         streams.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, Unreadable.class);
         streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, Unprocessable.class);
+        streams.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, Unwritable.class);
     }
 
     public static Headers headers(final String reason, final String stage, final String topic, final int partition,
@@ -87,6 +90,42 @@ public final class RejectedRecords {
                                     final org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
                                     final Exception exception) {
             return Response.resume(List.of(rejected(topic, context, "processor.deserialize", exception)));
+        }
+    }
+
+    /**
+     * An output the broker refused. A refusal of the record itself (too large, invalid) sends the source record to
+     * rejected and goes on; under exactly-once the transaction aborts anyway, so the record is also remembered
+     * ({@link RefusedOutputs}) and rejected by the stamper when it is processed again. Any other failure (a broker
+     * down, a timeout) is retried: the task processes its records again; anything else fails the thread, which is
+     * replaced and retries. Nothing is rejected for the state of the cluster.
+     */
+    public static final class Unwritable implements ProductionExceptionHandler {
+        private String topic;
+
+        @Override
+        public void configure(final Map<String, ?> configs) {
+            topic = topicOf(configs);
+        }
+
+        @Override
+        public Response handleError(final ErrorHandlerContext context, final ProducerRecord<byte[], byte[]> record,
+                                    final Exception exception) {
+            if (exception instanceof RetriableException) {
+                return Response.retry();
+            }
+            if (!RefusedOutputs.isRefusalOfTheRecord(exception) || context == null) {
+                return Response.fail();
+            }
+            final String reason = "the broker refused its output to " + record.topic() + ": " + exception.getMessage();
+            RefusedOutputs.remember(context.topic(), context.partition(), context.offset(), reason);
+            return Response.resume(List.of(rejected(topic, context, "processor.produce", new IllegalArgumentException(reason))));
+        }
+
+        @Override
+        public Response handleSerializationError(final ErrorHandlerContext context, final ProducerRecord record,
+                                                 final Exception exception, final SerializationExceptionOrigin origin) {
+            return Response.resume(List.of(rejected(topic, context, "processor.serialize", exception)));
         }
     }
 

@@ -45,13 +45,15 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     private final WireCodec codec;
     private final RecentSessions recent;
+    private final int maxOutputBytes;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> sessions;
     private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, Correlation> chains;
 
-    SessionStamper(final WireCodec codec, final int sessionCacheSize) {
+    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes) {
         this.codec = codec;
+        this.maxOutputBytes = maxOutputBytes;
         this.recent = new RecentSessions(sessionCacheSize);
     }
 
@@ -72,20 +74,56 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     @Override
     public void process(final Record<String, WriteIntent> record) {
-        final WriteIntent intent = record.value();
-        if (intent == null) {
-            reject(record, "a record without a value (tombstone) is no write intent");
+        final String refused = refusal(record);
+        if (refused != null) {
+            reject(record, refused);
             return;
         }
-        final String key = intent.getSessionKey();
+        final WriteIntent intent = record.value();
+        final String key = record.key();
         try {
             apply(record, key, intent.getIntent(), intent.getIngestedAt());
+        } catch (OutputTooLarge e) {
+            // Refused before any write; the cached view was changed in place, so it is dropped with the record.
+            recent.remove(key);
+            reject(record, e.getMessage());
         } catch (RuntimeException e) {
             // The record goes to the exception handler half applied: the cached view may hold changes its store never
             // received, so the next record of this session reads the store again.
             recent.remove(key);
             throw e;
         }
+    }
+
+    /**
+     * Why a record is no write intent of the session it is keyed by, or null. The key is the session: it chose the
+     * partition, so a record keyed otherwise than its value's session would be stamped by another task than the
+     * session's other records, and a record without a key has no session (and no view a compacted topic takes).
+     */
+    private String refusal(final Record<String, WriteIntent> record) {
+        final var metadata = context.recordMetadata();
+        if (metadata.isPresent()) {
+            final var m = metadata.get();
+            final var earlier = RefusedOutputs.reasonFor(m.topic(), m.partition(), m.offset());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        if (record.value() == null) {
+            return "a record without a value (tombstone) is no write intent";
+        }
+        if (record.key() == null) {
+            return "a record without a key: the key is the session, and must equal the value's session_key";
+        }
+        if (!record.key().equals(record.value().getSessionKey())) {
+            return "the key " + quoted(record.key()) + " differs from the value's session_key "
+                    + quoted(record.value().getSessionKey()) + ": the key is the session";
+        }
+        return null;
+    }
+
+    private static String quoted(final String text) {
+        return '"' + (text.length() > 100 ? text.substring(0, 100) + "…" : text) + '"';
     }
 
     private void apply(final Record<String, WriteIntent> record, final String key, final Object body,
@@ -136,14 +174,16 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (event.getKind() == EventKind.STATUS) {
             view.setLastStatus(statusOf(event));
         }
-        // Every read and computation is done: the writes come last, so a failure above leaves no partial state.
-        if (link != null) {
-            continueChain(key, view, link);
+        // Every read, computation and encoding is done: the writes come last, so a failure above leaves no partial state.
+        final Correlation left = link == null ? null : continueChain(view, link);
+        final byte[] wire = fitting(codec.event(stamped), "stamped event");
+        final byte[] viewWire = encode(view);
+        if (left != null) {
+            chains.put(SessionEventIdKey.of(key, left.getRoot()), left);
         }
-        final byte[] wire = codec.event(stamped);
         events.put(idKey, wire);
         context.forward(record.withValue(wire), ProcessorNames.EVENTS_SINK);
-        save(record, view);
+        write(record, view, viewWire);
     }
 
     /**
@@ -169,13 +209,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                 .build();
     }
 
-    /** Makes {@code link} the view's current chain, keeping the chain it replaces in the chains store. */
-    private void continueChain(final String key, final SessionView view, final Correlation link) {
+    /** Makes {@code link} the view's current chain; returns the chain it leaves for another root, to be kept. */
+    private static Correlation continueChain(final SessionView view, final Correlation link) {
         final Correlation current = view.getCurrentChain();
-        if (current != null && !current.getRoot().equals(link.getRoot())) {
-            chains.put(SessionEventIdKey.of(key, current.getRoot()), current);
-        }
         view.setCurrentChain(link);
+        return current != null && !current.getRoot().equals(link.getRoot()) ? current : null;
     }
 
     private void upsert(final Record<String, WriteIntent> record, final String key, final SessionUpserted upserted,
@@ -310,11 +348,34 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void save(final Record<String, WriteIntent> record, final SessionView view) {
+        write(record, view, encode(view));
+    }
+
+    private byte[] encode(final SessionView view) {
         view.setUpdatedAt(Instant.now());
-        final byte[] wire = codec.view(view);
+        return fitting(codec.view(view), "session view");
+    }
+
+    private void write(final Record<String, WriteIntent> record, final SessionView view, final byte[] wire) {
         sessions.put(view.getSessionKey(), wire);
         recent.put(view.getSessionKey(), view);
         context.forward(record.withValue(wire), ProcessorNames.SESSIONS_SINK);
+    }
+
+    /** The output, if the broker would take it; else the record is refused before anything of it is written. */
+    private byte[] fitting(final byte[] wire, final String what) {
+        if (wire.length > maxOutputBytes) {
+            throw new OutputTooLarge("its " + what + " would be " + wire.length + " bytes, over "
+                    + ProcessorConfig.MAX_OUTPUT_BYTES + " (" + maxOutputBytes + ")");
+        }
+        return wire;
+    }
+
+    /** A write intent whose output would be larger than the output topics take. */
+    private static final class OutputTooLarge extends RuntimeException {
+        OutputTooLarge(final String message) {
+            super(message, null, false, false);
+        }
     }
 
     private void reject(final Record<String, WriteIntent> record, final String reason) {

@@ -77,6 +77,7 @@ class ProcessorTopologyTest {
     void stop() {
         driver.close();
         MockSchemaRegistry.dropScope(SCOPE);
+        RefusedOutputs.clear();
     }
 
     @Test
@@ -342,6 +343,64 @@ class ProcessorTopologyTest {
         assertTrue(header(rejected.readRecord(), RejectedRecords.REASON).contains("without a value"));
         raw.pipeInput("s", Intents.event("s", "a"));
         assertEquals(0, events.readValue().getOffset());
+    }
+
+    @Test
+    void aRecordWithoutAKeyIsRejectedAndStampsNothing() {
+        raw.pipeInput((String) null, Intents.event("s", "a"));
+        raw.pipeInput("s", Intents.event("s", "b"));
+
+        final TestRecord<String, byte[]> refused = rejected.readRecord();
+        assertNull(refused.key());
+        assertTrue(header(refused, RejectedRecords.REASON).contains("without a key"), header(refused, RejectedRecords.REASON));
+        assertEquals(List.of("b@0"), stampedIds(), "the keyless event has no offset; the next one starts the session");
+    }
+
+    @Test
+    void aRecordKeyedOtherwiseThanItsSessionIsRejectedAndChangesNoSession() {
+        raw.pipeInput("base", Intents.event("base", "a"));
+        raw.pipeInput("other", Intents.event("base", "b"));
+        raw.pipeInput("base", Intents.event("base", "c"));
+
+        final TestRecord<String, byte[]> refused = rejected.readRecord();
+        assertEquals("other", refused.key(), "rejected as received");
+        assertEquals("the key \"other\" differs from the value's session_key \"base\": the key is the session",
+                header(refused, RejectedRecords.REASON));
+        assertEquals(List.of("a@0", "c@1"), stampedIds());
+        assertEquals(1, lastView("base").getLastOffset());
+        assertNull(driver.<String, byte[]>getKeyValueStore(ProcessorNames.SESSIONS_STORE).get("other"), "no session other");
+    }
+
+    @Test
+    void aValueWithBytesAfterItsRecordIsRejected() {
+        final TestInputTopic<String, byte[]> bytes = driver.createInputTopic(TOPICS.raw(), Serdes.String().serializer(),
+                new ByteArraySerializer());
+        final byte[] valid = SpecificAvroSerde.forValues(WriteIntent.class, Map.of("schema.registry.url", "mock://" + SCOPE))
+                .serializer().serialize(TOPICS.raw(), Intents.event("s", "a"));
+        final byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
+        bytes.pipeInput("s", trailing);
+        raw.pipeInput("s", Intents.event("s", "b"));
+
+        final TestRecord<String, byte[]> refused = rejected.readRecord();
+        assertTrue(java.util.Arrays.equals(trailing, refused.value()), "the original bytes");
+        assertTrue(header(refused, RejectedRecords.REASON).contains("1 bytes after"), header(refused, RejectedRecords.REASON));
+        assertEquals(List.of("b@0"), stampedIds());
+    }
+
+    @Test
+    void aRecordWhoseOutputTheBrokerRefusedIsRejectedWhenProcessedAgain() {
+        raw.pipeInput("s", Intents.event("s", "a"));
+        // As the production handler remembers it, before the aborted transaction makes the task process it again.
+        RefusedOutputs.remember(TOPICS.raw(), 0, 1, "the broker refused its output to t.events: too large");
+        raw.pipeInput("s", Intents.event("s", "b"));
+        raw.pipeInput("s", Intents.event("s", "c"));
+
+        assertEquals("the broker refused its output to t.events: too large", header(rejected.readRecord(), RejectedRecords.REASON));
+        assertEquals(List.of("a@0", "c@1"), stampedIds());
+    }
+
+    private List<String> stampedIds() {
+        return events.readValuesToList().stream().map(e -> e.getEvent().getEventId() + "@" + e.getOffset()).toList();
     }
 
     private SessionView lastView(final String session) {

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,40 @@ class RejectedRecordsTest {
         assertEquals("t.events.raw", header(rejected, RejectedRecords.SOURCE_TOPIC));
         assertEquals("3", header(rejected, RejectedRecords.SOURCE_PARTITION));
         assertEquals("77", header(rejected, RejectedRecords.SOURCE_OFFSET));
+    }
+
+    @Test
+    void anOutputTheBrokerRefusedForItsSizeRejectsItsSourceRecordAndIsRememberedForTheReplay() {
+        final RejectedRecords.Unwritable handler = new RejectedRecords.Unwritable();
+        handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
+        final byte[] value = {0, 0, 0, 0, 1, 42};
+        try {
+            final ProductionExceptionHandler.Response response = handler.handleError(context(value),
+                    new ProducerRecord<>("t.events", new byte[0], new byte[0]), new RecordTooLargeException("too large"));
+
+            assertEquals(ProductionExceptionHandler.Result.RESUME, response.result());
+            final ProducerRecord<byte[], byte[]> rejected = response.deadLetterQueueRecords().get(0);
+            assertArrayEquals(value, rejected.value(), "the source record's bytes");
+            assertEquals("processor.produce", header(rejected, RejectedRecords.STAGE));
+            assertEquals("the broker refused its output to t.events: too large", header(rejected, RejectedRecords.REASON));
+            assertEquals(java.util.Optional.of("the broker refused its output to t.events: too large"),
+                    RefusedOutputs.reasonFor("t.events.raw", 3, 77));
+        } finally {
+            RefusedOutputs.clear();
+        }
+    }
+
+    @Test
+    void aBrokerThatCannotTakeWritesNowIsRetriedAndNothingIsRejected() {
+        final RejectedRecords.Unwritable handler = new RejectedRecords.Unwritable();
+        handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
+        final ProducerRecord<byte[], byte[]> output = new ProducerRecord<>("t.events", new byte[0], new byte[0]);
+
+        assertEquals(ProductionExceptionHandler.Result.RETRY, handler.handleError(context(new byte[0]), output,
+                new NotEnoughReplicasException("1 of 3 in sync")).result());
+        assertEquals(ProductionExceptionHandler.Result.FAIL, handler.handleError(context(new byte[0]), output,
+                new org.apache.kafka.common.KafkaException("part of a batch which had one or more invalid records")).result());
+        assertEquals(java.util.Optional.empty(), RefusedOutputs.reasonFor("t.events.raw", 3, 77));
     }
 
     private static String header(final ProducerRecord<byte[], byte[]> record, final String name) {

@@ -50,7 +50,7 @@ class SessionStamperFailureTest {
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build()));
         addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.CHAINS_STORE),
                 Serdes.Bytes(), SpecificAvroSerde.forValues(Correlation.class, SERDE)).withLoggingDisabled().build());
-        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096);
+        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000);
         stamper.init(context);
     }
 

@@ -118,7 +118,9 @@ public final class IngestRoutes {
     /** Sends the intents; answers {@code status} with the body once all are acknowledged, else 503 with Retry-After. */
     private void publish(final Context ctx, final List<WriteIntent> intents, final java.util.function.Supplier<JsonNode> body,
                          final int status) {
-        ctx.future(() -> publisher.publish(intents).handle((acks, failure) -> {
+        // Outside the future: an intent that cannot be encoded is refused (400) before anything is sent.
+        final var sent = publisher.publish(intents);
+        ctx.future(() -> sent.handle((acks, failure) -> {
             if (failure != null) {
                 Problems.write(ctx, unavailable(failure));
             } else {

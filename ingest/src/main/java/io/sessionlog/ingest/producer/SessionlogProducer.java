@@ -67,12 +67,14 @@ public final class SessionlogProducer implements AutoCloseable {
      */
     public CompletableFuture<List<Accepted>> send(final InputFormat format, final Optional<String> session, final byte[] json) {
         final List<WriteIntent> intents;
+        final CompletableFuture<?> sent;
         try {
             intents = reader.events(format, JsonItems.split(json), session, Instant.now());
+            sent = publisher.publish(intents);
         } catch (RuntimeException invalid) {
             return CompletableFuture.failedFuture(invalid);
         }
-        return publisher.publish(intents).thenApply(acks -> intents.stream()
+        return sent.thenApply(acks -> intents.stream()
                 .map(i -> new Accepted(((EventAppended) i.getIntent()).getEvent().getEventId(), i.getSessionKey()))
                 .toList());
     }
