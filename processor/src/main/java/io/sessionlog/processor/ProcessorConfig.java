@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.sessionlog.schemas.ClusterConfig;
+import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.streams.StreamsSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -73,6 +74,8 @@ public final class ProcessorConfig extends AbstractConfig {
         }
         // Kafka's 16 KB batches hold ~35 stamped events: each commit then opened and compressed many small batches.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        // A rejected record carries the raw record's bytes, which may be as large as the topics take.
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
         props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProcessorRocksDbOptions.class);
         return props;
     }

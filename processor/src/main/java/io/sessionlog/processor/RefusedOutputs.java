@@ -40,7 +40,8 @@ final class RefusedOutputs {
 
     static void remember(final String topic, final int partition, final long offset, final String reason) {
         synchronized (REASONS) {
-            REASONS.put(position(topic, partition, offset), reason);
+            // The first refusal names the output that caused it; the transaction's later sends fail with the same error.
+            REASONS.putIfAbsent(position(topic, partition, offset), reason);
             empty = false;
         }
     }

@@ -45,9 +45,10 @@ public final class RejectedRecords {
         streams.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, Unwritable.class);
     }
 
-    public static Headers headers(final String reason, final String stage, final String topic, final int partition,
-                                  final long offset) {
-        final RecordHeaders headers = new RecordHeaders();
+    /** The source record's own headers, then ours: where it came from and why it was rejected. */
+    public static Headers headers(final Headers original, final String reason, final String stage, final String topic,
+                                  final int partition, final long offset) {
+        final RecordHeaders headers = original == null ? new RecordHeaders() : new RecordHeaders(original.toArray());
         headers.add(REASON, utf8(reason));
         headers.add(STAGE, utf8(stage));
         headers.add(SOURCE_TOPIC, utf8(topic));
@@ -60,8 +61,11 @@ public final class RejectedRecords {
                                                            final String stage, final Exception error) {
         final String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         LOG.warn("rejected {}-{}@{} at {}: {}", context.topic(), context.partition(), context.offset(), stage, reason);
-        return new ProducerRecord<>(rejectedTopic, null, context.sourceRawKey(), context.sourceRawValue(),
-                headers(reason, stage, context.topic(), context.partition(), context.offset()));
+        // A record whose rejected copy the broker refused already (too large) is rejected without its bytes, which
+        // stay on the source topic at the position the headers give: with them, it would be refused forever.
+        final boolean refusedBefore = RefusedOutputs.reasonFor(context.topic(), context.partition(), context.offset()).isPresent();
+        return new ProducerRecord<>(rejectedTopic, null, context.sourceRawKey(), refusedBefore ? null : context.sourceRawValue(),
+                headers(context.headers(), reason, stage, context.topic(), context.partition(), context.offset()));
     }
 
     private static byte[] utf8(final String text) {
@@ -118,8 +122,13 @@ public final class RejectedRecords {
                 return Response.fail();
             }
             final String reason = "the broker refused its output to " + record.topic() + ": " + exception.getMessage();
+            // Remembered after its rejected copy is made, which keeps the source bytes, unless that copy was refused.
+            if (record.topic().equals(topic)) {
+                RefusedOutputs.remember(context.topic(), context.partition(), context.offset(), reason);
+            }
+            final var copy = rejected(topic, context, "processor.produce", new IllegalArgumentException(reason));
             RefusedOutputs.remember(context.topic(), context.partition(), context.offset(), reason);
-            return Response.resume(List.of(rejected(topic, context, "processor.produce", new IllegalArgumentException(reason))));
+            return Response.resume(List.of(copy));
         }
 
         @Override

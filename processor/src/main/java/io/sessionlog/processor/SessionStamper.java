@@ -31,6 +31,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies each write intent of a session in partition order: stamps new events with the next offset, drops
@@ -42,6 +44,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     static final String DEFAULT_CONSUMER = "client";
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStamper.class);
 
     private final WireCodec codec;
     private final RecentSessions recent;
@@ -74,6 +77,12 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     @Override
     public void process(final Record<String, WriteIntent> record) {
+        final String refusedBefore = refusedOutput();
+        if (refusedBefore != null) {
+            // Its bytes stay on events.raw at the position the headers give: the broker may have refused them too.
+            reject(record.withValue(null), refusedBefore, "processor.produce");
+            return;
+        }
         final String refused = refusal(record);
         if (refused != null) {
             reject(record, refused);
@@ -101,14 +110,6 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
      * session's other records, and a record without a key has no session (and no view a compacted topic takes).
      */
     private String refusal(final Record<String, WriteIntent> record) {
-        final var metadata = context.recordMetadata();
-        if (metadata.isPresent()) {
-            final var m = metadata.get();
-            final var earlier = RefusedOutputs.reasonFor(m.topic(), m.partition(), m.offset());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
         if (record.value() == null) {
             return "a record without a value (tombstone) is no write intent";
         }
@@ -120,6 +121,13 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                     + quoted(record.value().getSessionKey()) + ": the key is the session";
         }
         return null;
+    }
+
+    /** Why the broker refused an output of this record when it was processed before (see RefusedOutputs), or null. */
+    private String refusedOutput() {
+        return context.recordMetadata()
+                .flatMap(m -> RefusedOutputs.reasonFor(m.topic(), m.partition(), m.offset()))
+                .orElse(null);
     }
 
     private static String quoted(final String text) {
@@ -379,8 +387,14 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private void reject(final Record<String, WriteIntent> record, final String reason) {
+        reject(record, reason, "processor.apply");
+    }
+
+    private void reject(final Record<String, WriteIntent> record, final String reason, final String stage) {
         final var metadata = context.recordMetadata();
-        context.forward(record.withHeaders(RejectedRecords.headers(reason, "processor.apply",
+        LOG.warn("rejected {} at {}: {}", metadata.map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("a record"), stage, reason);
+        context.forward(record.withHeaders(RejectedRecords.headers(record.headers(), reason, stage,
                 metadata.map(m -> m.topic()).orElse(""), metadata.map(m -> m.partition()).orElse(-1),
                 metadata.map(m -> m.offset()).orElse(-1L))), ProcessorNames.REJECTED_SINK);
     }

@@ -395,7 +395,10 @@ class ProcessorTopologyTest {
         raw.pipeInput("s", Intents.event("s", "b"));
         raw.pipeInput("s", Intents.event("s", "c"));
 
-        assertEquals("the broker refused its output to t.events: too large", header(rejected.readRecord(), RejectedRecords.REASON));
+        final TestRecord<String, byte[]> refused = rejected.readRecord();
+        assertEquals("the broker refused its output to t.events: too large", header(refused, RejectedRecords.REASON));
+        assertNull(refused.value(), "the bytes stay on events.raw, where the headers point: the broker may refuse them again");
+        assertEquals("1", header(refused, RejectedRecords.SOURCE_OFFSET));
         assertEquals(List.of("a@0", "c@1"), stampedIds());
     }
 

@@ -153,7 +153,8 @@ public final class QueryRoutes {
         if (!events.isEmpty() || left <= 0) {
             return CompletableFuture.completedFuture(events);
         }
-        return update.thenApply(ignored -> true).completeOnTimeout(false, left, TimeUnit.NANOSECONDS)
+        // The timeout is set on the wait itself, so that a poll that times out releases it (SessionUpdates).
+        return update.orTimeout(left, TimeUnit.NANOSECONDS).handle((ignored, timedOut) -> timedOut == null)
                 .thenCompose(updated -> updated ? awaitMatching(id, filter, where, deadline)
                         : CompletableFuture.completedFuture(List.of()));
     }
@@ -172,17 +173,21 @@ public final class QueryRoutes {
             try {
                 while (!client.terminated()) {
                     final CompletableFuture<Void> update = updates.next(id);
-                    final List<StampedEvent> batch = queries.events(id, filter.from(next), where);
-                    for (final StampedEvent event : batch) {
-                        client.sendEvent("message", Flux0Dtos.event(event).toString(), String.valueOf(event.getOffset()));
-                        next = event.getOffset() + 1;
-                    }
-                    if (batch.isEmpty()) {
-                        try {
-                            update.get(SSE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
-                        } catch (java.util.concurrent.TimeoutException idle) {
-                            client.sendComment("heartbeat");
+                    try {
+                        final List<StampedEvent> batch = queries.events(id, filter.from(next), where);
+                        for (final StampedEvent event : batch) {
+                            client.sendEvent("message", Flux0Dtos.event(event).toString(), String.valueOf(event.getOffset()));
+                            next = event.getOffset() + 1;
                         }
+                        if (batch.isEmpty()) {
+                            try {
+                                update.get(SSE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                            } catch (java.util.concurrent.TimeoutException idle) {
+                                client.sendComment("heartbeat");
+                            }
+                        }
+                    } finally {
+                        update.cancel(false);
                     }
                 }
             } catch (InvalidStateStoreException e) {
