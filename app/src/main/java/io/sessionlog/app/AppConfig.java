@@ -1,6 +1,8 @@
 package io.sessionlog.app;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +23,9 @@ public final class AppConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String API_KEYS = "http.api.keys";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
+    public static final String HTTP_ALLOWED_HOSTS = "http.allowed.hosts";
+    public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
+    public static final String HTTP_MIN_REQUEST_DATA_RATE = "http.min.request.data.rate";
     public static final String DATA_DIR = "data.dir";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
 
@@ -39,6 +44,15 @@ public final class AppConfig extends AbstractConfig {
             .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                     "Host other instances use to reach this one's HTTP API (application.server); empty: http.host, or "
                             + "localhost when that is a wildcard.")
+            .define(HTTP_ALLOWED_HOSTS, Type.LIST, "", Importance.LOW,
+                    "Without API keys, the names a request's Host header may give besides localhost, 127.0.0.1, [::1] "
+                            + "and http.advertised.host; any other is refused (403), so that a web page cannot reach a "
+                            + "local instance through DNS rebinding. Not checked when API keys are set.")
+            .define(HTTP_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
+                    "A connection or a request whose body sends nothing for this long is closed, so that slow clients "
+                            + "cannot hold the server's threads.")
+            .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 1_024L, Range.atLeast(0), Importance.LOW,
+                    "Bytes per second a request body must arrive at, on average; a slower one is answered 408. 0 turns it off.")
             .define(API_KEYS, Type.PASSWORD, "", Importance.HIGH,
                     "Bearer API keys, comma-separated <key>:<scope>[+<scope>] (scopes read, write, admin). Empty: no "
                             + "authentication, and the HTTP API listens on loopback only.")
@@ -82,6 +96,18 @@ public final class AppConfig extends AbstractConfig {
 
     static boolean isLoopback(final String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    /** The Host names a request may give when no API keys are set (empty when they are: any name then). */
+    public Set<String> allowedHosts(final String advertisedHost) {
+        if (apiKeys().enabled()) {
+            return Set.of();
+        }
+        final Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+        hosts.add(advertisedHost.toLowerCase(Locale.ROOT));
+        hosts.add(httpHost().toLowerCase(Locale.ROOT));
+        getList(HTTP_ALLOWED_HOSTS).forEach(host -> hosts.add(host.trim().toLowerCase(Locale.ROOT)));
+        return Set.copyOf(hosts);
     }
 
     public boolean embedded() {

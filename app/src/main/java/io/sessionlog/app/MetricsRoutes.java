@@ -17,6 +17,7 @@ import io.sessionlog.http.Scope;
  */
 final class MetricsRoutes {
 
+    static final String UNMATCHED = "unmatched";
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     MetricsRoutes() {
@@ -33,12 +34,21 @@ final class MetricsRoutes {
     /** Times every request by its route pattern (not its path: ids would make unbounded series). */
     void timeRequests(final JavalinConfig config) {
         config.requestLogger.http((ctx, millis) -> Timer.builder("http.server.requests")
-                .tag("method", ctx.method().name())
-                .tag("route", ctx.endpointHandlerPath())
+                .tag("method", ctx.req().getMethod())
+                .tag("route", routeOf(ctx))
                 .tag("status", String.valueOf(ctx.statusCode()))
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(java.time.Duration.ofNanos((long) (millis * 1_000_000))));
+    }
+
+    /** The matched route's pattern; one series for every request that matched none (ids would be unbounded). */
+    static String routeOf(final io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (IllegalStateException | UnsupportedOperationException noRoute) {
+            return UNMATCHED;
+        }
     }
 
     void register(final Javalin app) {

@@ -12,7 +12,9 @@ import java.util.Optional;
 import io.javalin.Javalin;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.http.ApiKeys;
+import io.sessionlog.http.ProblemErrorHandler;
 import io.sessionlog.http.Problems;
+import io.sessionlog.http.RequestGuards;
 import io.sessionlog.ingest.IngestConfig;
 import io.sessionlog.ingest.http.IngestRoutes;
 import io.sessionlog.ingest.kafka.IntentPublisher;
@@ -98,12 +100,22 @@ public final class Sessionlog implements AutoCloseable {
     private void startRoles(final AppConfig config, final Map<String, String> settings) {
         final boolean serves = config.runs(AppConfig.INGEST) || config.runs(AppConfig.PROJECTIONS);
         final MetricsRoutes metrics = new MetricsRoutes();
+        final String advertisedHost = config.getString(AppConfig.HTTP_ADVERTISED_HOST).isBlank()
+                ? advertised(config.httpHost()) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
         http = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
+            // Slow clients (a body announced and never sent) are cut off instead of holding a server thread each.
+            cfg.jetty.modifyHttpConfiguration(jetty -> {
+                jetty.setIdleTimeout(config.getLong(AppConfig.HTTP_IDLE_TIMEOUT_MS));
+                jetty.setMinRequestDataRate(config.getLong(AppConfig.HTTP_MIN_REQUEST_DATA_RATE));
+            });
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
             metrics.timeRequests(cfg);
         });
         Problems.install(http);
+        RequestGuards.install(http, config.allowedHosts(advertisedHost));
         final ApiKeys keys = config.apiKeys();
         keys.install(http);
         if (!keys.enabled()) {
@@ -125,12 +137,9 @@ public final class Sessionlog implements AutoCloseable {
         ProjectionsService projections = null;
         if (config.runs(AppConfig.PROJECTIONS)) {
             final ProjectionsConfig projectionsConfig = new ProjectionsConfig(settings);
-            final String host = config.httpHost();
             // application.server needs the bound port: bind HTTP first when the port is picked at start.
             final int port = config.getInt(AppConfig.HTTP_PORT) == 0 ? startHttp(config) : config.getInt(AppConfig.HTTP_PORT);
             final SessionUpdates updates = new SessionUpdates();
-            final String advertisedHost = config.getString(AppConfig.HTTP_ADVERTISED_HOST).isBlank()
-                    ? advertised(host) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
             projections.bindMetrics(metrics.registry());

@@ -1,5 +1,7 @@
 package io.sessionlog.http;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
@@ -12,6 +14,9 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
 
     public static final String CONTENT_TYPE = "application/problem+json";
+    public static final String CONTENT_TYPE_UTF8 = CONTENT_TYPE + "; charset=utf-8";
+    /** A refusal lists at most this many item errors, then says how many more there were. */
+    public static final int MAX_LISTED_ERRORS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
 
     private Problems() {
@@ -22,12 +27,14 @@ public final class Problems {
         app.exception(HttpResponseException.class, (e, ctx) ->
                 write(ctx, new Problem(e.getStatus(), e.getMessage(), null, java.util.List.of(), java.util.Map.of())));
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-            write(ctx, new Problem(500, "Internal error", e.toString(), java.util.List.of(), java.util.Map.of()));
+            // The client learns that it failed, never how: exception texts name classes, hosts and data.
+            LOG.error("{} {} failed", ctx.req().getMethod(), ctx.path(), e);
+            write(ctx, new Problem(500, "Internal error", "the request failed on the server; its log has the details",
+                    java.util.List.of(), java.util.Map.of()));
         });
         app.error(404, ctx -> {
-            if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
-                write(ctx, Problem.notFound("no route for " + ctx.method() + " " + ctx.path()));
+            if (ctx.res().getContentType() == null || !ctx.res().getContentType().startsWith(CONTENT_TYPE)) {
+                write(ctx, Problem.notFound("no route for " + ctx.req().getMethod() + " " + ctx.path()));
             }
         });
     }
@@ -38,7 +45,12 @@ public final class Problems {
             case 401 -> "unauthorized";
             case 403 -> "forbidden";
             case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
             case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "request_header_fields_too_large";
             case 422 -> "unprocessable_entity";
             case 429 -> "too_many_requests";
             case 503 -> "service_unavailable";
@@ -49,8 +61,15 @@ public final class Problems {
 
     public static void write(final Context ctx, final Problem problem) {
         if (problem.status() < 500) {
-            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.getMessage());
+            LOG.debug("{} {} -> {} {}", ctx.req().getMethod(), ctx.path(), problem.status(), problem.getMessage());
         }
+        problem.headers().forEach(ctx::header);
+        ctx.status(problem.status()).contentType(CONTENT_TYPE_UTF8)
+                .result(body(problem).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The problem+json document of a problem; at most {@link #MAX_LISTED_ERRORS} item errors are listed. */
+    public static ObjectNode body(final Problem problem) {
         final ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("type", problem.type())
                 .put("title", problem.title())
@@ -58,12 +77,14 @@ public final class Problems {
         problem.detail().ifPresent(d -> body.put("detail", d));
         if (!problem.errors().isEmpty()) {
             final ArrayNode errors = body.putArray("errors");
-            problem.errors().forEach(e -> errors.addObject().put("index", e.index()).put("field", e.field())
-                    .put("reason", e.reason()));
+            problem.errors().stream().limit(MAX_LISTED_ERRORS).forEach(e -> errors.addObject().put("index", e.index())
+                    .put("field", e.field()).put("reason", e.reason()));
+            if (problem.errors().size() > MAX_LISTED_ERRORS) {
+                body.put("errors_not_listed", problem.errors().size() - MAX_LISTED_ERRORS);
+            }
         }
         // Inkeep's SDK reads {"error": {"code", "message"}} from problem bodies: an RFC 9457 extension member.
         body.putObject("error").put("code", code(problem.status())).put("message", problem.detail().orElse(problem.title()));
-        problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE).result(body.toString());
+        return body;
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.sessionlog.http.FieldError;
+import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.SessionPatched;
@@ -20,6 +21,9 @@ import io.sessionlog.schemas.avro.WriteIntent;
 public final class IntentReader {
 
     public static final int MAX_SESSION_KEY_LENGTH = 256;
+    public static final int MAX_EVENT_ID_LENGTH = 256;
+    /** Parlant's ids grow by one segment per nested request: room for deep chains, not for megabytes. */
+    public static final int MAX_CORRELATION_ID_LENGTH = 4096;
     /** Bulk E lines carry their session here, beside the EventDTO fields (the DTO has none). */
     public static final String BULK_SESSION_FIELD = "session_id";
 
@@ -39,8 +43,9 @@ public final class IntentReader {
         final List<WriteIntent> intents = new ArrayList<>(items.size());
         for (final JsonItem item : items) {
             checkSize(item);
-            readEvent(format, item, pathSession, now, errors).ifPresent(event ->
-                    intents.add(intent(event.sessionKey(), now, EventAppended.newBuilder().setEvent(event.event()).build())));
+            readEvent(format, item, pathSession, now, errors).filter(event -> checkIds(event.event(), item.index(), errors))
+                    .ifPresent(event -> intents.add(intent(event.sessionKey(), now,
+                            EventAppended.newBuilder().setEvent(event.event()).build())));
         }
         return complete(intents, errors, items.size());
     }
@@ -104,6 +109,21 @@ public final class IntentReader {
         return checkSessionKey(session.asText(), item.index(), BULK_SESSION_FIELD, errors) ? Optional.of(session.asText()) : Optional.empty();
     }
 
+    private static boolean checkIds(final CanonicalEvent event, final int index, final List<FieldError> errors) {
+        boolean ok = true;
+        if (event.getEventId().length() > MAX_EVENT_ID_LENGTH) {
+            errors.add(new FieldError(index, "id", "an event id is at most " + MAX_EVENT_ID_LENGTH + " characters, not "
+                    + event.getEventId().length()));
+            ok = false;
+        }
+        if (event.getCorrelationId() != null && event.getCorrelationId().length() > MAX_CORRELATION_ID_LENGTH) {
+            errors.add(new FieldError(index, "correlation_id", "a correlation id is at most " + MAX_CORRELATION_ID_LENGTH
+                    + " characters, not " + event.getCorrelationId().length()));
+            ok = false;
+        }
+        return ok;
+    }
+
     private void checkSize(final JsonItem item) {
         if (item.raw().length > maxEventBytes) {
             throw new TooLargeException("item " + item.index() + " has " + item.raw().length + " bytes; the limit is "
@@ -119,6 +139,11 @@ public final class IntentReader {
                                            final List<FieldError> errors) {
         if (sessionKey == null || sessionKey.isBlank() || sessionKey.length() > MAX_SESSION_KEY_LENGTH) {
             errors.add(new FieldError(index, field, "a session id is 1 to " + MAX_SESSION_KEY_LENGTH + " characters"));
+            return false;
+        }
+        if (sessionKey.indexOf('\uFFFD') >= 0) {
+            // What a path's invalid UTF-8 (%FF, %FE…) decodes to: two different ids would become the same session.
+            errors.add(new FieldError(index, field, "holds U+FFFD: a session id is valid UTF-8 (a path's %FF decodes to it)"));
             return false;
         }
         return true;

@@ -130,7 +130,24 @@ final class ItemReader {
             fail(field, "must be an object");
             return Optional.empty();
         }
-        return Optional.of(value.toString());
+        return finiteNumbers(field, value) ? Optional.of(value.toString()) : Optional.empty();
+    }
+
+    /**
+     * Whether every number inside is one a double holds: {@code 1e400} would be read as infinity and written back as
+     * the string {@code "Infinity"}, which is not what was sent (nor JSON).
+     */
+    private boolean finiteNumbers(final String field, final JsonNode value) {
+        if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            fail(field, "holds a number beyond what a JSON double carries (±1.8e308)");
+            return false;
+        }
+        for (final JsonNode child : value) {
+            if (!finiteNumbers(field, child)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     JsonNode requiredObject(final String field) {
@@ -143,7 +160,7 @@ final class ItemReader {
             fail(field, "must be an object");
             return null;
         }
-        return value;
+        return finiteNumbers(field, value) ? value : null;
     }
 
     void fail(final String field, final String reason) {

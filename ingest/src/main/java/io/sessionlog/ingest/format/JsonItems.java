@@ -24,6 +24,11 @@ public final class JsonItems {
     }
 
     public static List<JsonItem> split(final byte[] body) {
+        Utf8.check(body);
+        return splitUtf8(body);
+    }
+
+    private static List<JsonItem> splitUtf8(final byte[] body) {
         if (body.length == 0 || isBlank(body)) {
             throw Problem.badRequest("the request has no body: send one JSON object or an array of them",
                     List.of(new FieldError(0, "body", "is empty")));
@@ -54,6 +59,7 @@ public final class JsonItems {
      * index is the 0-based line number), so one bad line is reported beside the others, not instead of them.
      */
     public static List<JsonItem> splitLines(final byte[] body, final List<FieldError> errors) {
+        Utf8.check(body);
         final List<JsonItem> items = new ArrayList<>();
         int start = 0;
         int line = 0;
@@ -66,7 +72,7 @@ public final class JsonItems {
             final byte[] raw = Arrays.copyOfRange(body, start, contentEnd);
             if (!isBlank(raw)) {
                 try {
-                    final List<JsonItem> parsed = split(raw);
+                    final List<JsonItem> parsed = splitUtf8(raw);
                     if (parsed.size() != 1 || raw[firstNonBlank(raw)] == '[') {
                         errors.add(new FieldError(line, "line", "holds an array: NDJSON takes one object per line"));
                     } else {

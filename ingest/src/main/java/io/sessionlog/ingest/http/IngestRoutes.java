@@ -67,7 +67,7 @@ public final class IngestRoutes {
         app.post(INKEEP_EVENTS, this::postInkeep, Scope.WRITE);
         app.post(SESSIONS, ctx -> accepted(ctx, reader.sessions(JsonItems.split(ctx.bodyAsBytes()), Instant.now())), Scope.WRITE);
         app.patch(SESSION, ctx -> accepted(ctx, List.of(reader.patch(ctx.pathParam("session_id"),
-                single(JsonItems.split(ctx.bodyAsBytes())), Instant.now()))), Scope.WRITE);
+                single(ctx.bodyAsBytes()), Instant.now()))), Scope.WRITE);
         app.delete(FLUX0_EVENTS, ctx -> accepted(ctx, List.of(reader.deleteFrom(ctx.pathParam("session_id"),
                 minOffset(ctx), Instant.now()))), Scope.WRITE);
         app.delete(FLUX0_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
@@ -160,8 +160,9 @@ public final class IngestRoutes {
         return ((EventAppended) intent.getIntent()).getEvent();
     }
 
-    private static JsonItem single(final List<JsonItem> items) {
-        if (items.size() != 1) {
+    private static JsonItem single(final byte[] body) {
+        final List<JsonItem> items = JsonItems.split(body);
+        if (items.size() != 1 || startsWithArray(body)) {
             throw Problem.badRequest("send one JSON object", List.of(new FieldError(0, "body", "must be one JSON object")));
         }
         return items.get(0);

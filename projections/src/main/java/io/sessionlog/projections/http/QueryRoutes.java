@@ -167,7 +167,9 @@ public final class QueryRoutes {
     private void stream(final SseClient client, final String id, final EventFilter filter, final Route.Local where) {
         client.keepAlive();
         final String lastEventId = client.ctx().header("Last-Event-ID");
-        final long resumeFrom = lastEventId == null ? filter.minOffset() : parseOrDefault(lastEventId, filter.minOffset() - 1) + 1;
+        // The offset after the last one seen; Long.MAX_VALUE stays itself (no event can follow it) instead of wrapping to 0.
+        final long lastSeen = lastEventId == null ? filter.minOffset() - 1 : parseOrDefault(lastEventId, filter.minOffset() - 1);
+        final long resumeFrom = lastSeen == Long.MAX_VALUE ? Long.MAX_VALUE : lastSeen + 1;
         streams.execute(() -> {
             long next = Math.max(resumeFrom, filter.minOffset());
             try {
@@ -250,7 +252,7 @@ public final class QueryRoutes {
         final String id = ctx.pathParam("correlation_id");
         final boolean byRoot = "true".equals(ctx.queryParam("root"));
         final String root = byRoot ? id : CorrelationIds.root(id);
-        final boolean includeDeleted = "true".equals(ctx.queryParam("include_deleted"));
+        final boolean includeDeleted = includeDeleted(ctx);
         final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
         final Route route = route(ctx, ProjectionNames.CORRELATIONS_STORE, root);
         if (route instanceof Route.Remote remote) {
@@ -321,12 +323,16 @@ public final class QueryRoutes {
     private static EventFilter filter(final Context ctx) {
         final long minOffset = longParam(ctx, "min_offset", 0, 0, Long.MAX_VALUE);
         final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
+        return new EventFilter(minOffset, csv(ctx.queryParams("types")), ctx.queryParam("source"),
+                ctx.queryParam("correlation_id"), ctx.queryParam("correlation_root"), includeDeleted(ctx), limit);
+    }
+
+    private static boolean includeDeleted(final Context ctx) {
         final String includeDeleted = ctx.queryParam("include_deleted");
         if (includeDeleted != null && !includeDeleted.equals("true") && !includeDeleted.equals("false")) {
             throw Problem.badRequest("invalid query parameter", List.of(new FieldError(0, "include_deleted", "must be true or false")));
         }
-        return new EventFilter(minOffset, csv(ctx.queryParams("types")), ctx.queryParam("source"),
-                ctx.queryParam("correlation_id"), ctx.queryParam("correlation_root"), "true".equals(includeDeleted), limit);
+        return "true".equals(includeDeleted);
     }
 
     private static long longParam(final Context ctx, final String name, final long fallback, final long min, final long max) {

@@ -1,0 +1,210 @@
+package io.sessionlog.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The HTTP edge as an attacker or an unlucky client meets it: every answer problem+json, nothing written by accident. */
+@ExtendWith(SharedKafkaCluster.class)
+class HttpEdgeIT {
+
+    private static final String PREFIX = "edge-" + System.nanoTime() + ".";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Sessionlog app;
+    private static Http http;
+    private static URI base;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        app = TestApps.start(PREFIX, Map.of(AppConfig.HTTP_IDLE_TIMEOUT_MS, "2000"));
+        http = new Http(app.httpUrl());
+        base = URI.create(app.httpUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void aTimeBeyondWhatTheSchemaHoldsIsRefusedAndLosesNoOtherClientsEvent() {
+        final Http.Answer far = http.post("/v1/sessions/atk/events", "{\"correlation_id\":\"c\",\"type\":\"custom\","
+                + "\"source\":\"user\",\"data\":{},\"created_at\":\"+300000-01-01T00:00:00Z\"}");
+        assertEquals(400, far.status());
+        assertEquals("created_at", far.body().get("errors").get(0).get("field").asText());
+        for (int i = 0; i < 40; i++) {
+            assertEquals(202, http.post("/v1/sessions/victim/events", "{\"id\":\"v" + i + "\",\"correlation_id\":\"c\","
+                    + "\"type\":\"custom\",\"source\":\"user\",\"data\":{},\"created_at\":1}").status());
+        }
+        final Http.Answer victim = http.awaitGet("/v1/sessions/victim/events",
+                a -> a.status() == 200 && a.body().get("data").size() >= 40, Duration.ofSeconds(30));
+        assertEquals(40, victim.body().get("data").size());
+    }
+
+    @Test
+    void anUnmatchedRouteIs404ProblemJsonAndCountedInMetrics() throws Exception {
+        final HttpResponse<byte[]> answer = send(request("/v1/nothing/here").GET());
+        assertEquals(404, answer.statusCode());
+        assertEquals("application/problem+json; charset=utf-8", answer.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(404, JSON.readTree(answer.body()).get("status").asInt());
+        final String metrics = new String(send(request("/metrics").GET()).body(), StandardCharsets.UTF_8);
+        assertTrue(metrics.contains("route=\"unmatched\",status=\"404\""), "unmatched requests are counted");
+    }
+
+    @Test
+    void headIsAnsweredForHealthOnly() throws Exception {
+        assertEquals(200, send(request("/health/live").method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(405, send(request("/metrics").method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(405, send(request("/v1/sessions/s").method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void aMethodOverrideHeaderIsRefusedAndDeletesNothing() throws Exception {
+        assertEquals(202, http.post("/v1/sessions/kept/events", event("k0")).status());
+        http.awaitGet("/v1/sessions/kept/events", a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(30));
+        final HttpResponse<byte[]> answer = send(request("/v1/sessions/kept/events?min_offset=0")
+                .header("X-HTTP-Method-Override", "DELETE").GET());
+        assertEquals(400, answer.statusCode());
+        assertEquals(202, http.post("/v1/sessions/kept/events", event("k1")).status());
+        final Http.Answer after = http.awaitGet("/v1/sessions/kept/events",
+                a -> a.status() == 200 && a.body().get("data").size() == 2, Duration.ofSeconds(30));
+        after.body().get("data").forEach(e -> assertFalse(e.get("deleted").asBoolean(), "nothing was deleted"));
+    }
+
+    @Test
+    void bodiesThatAreNotJsonOrComeFromAnotherSiteAreRefusedBeforeAnythingIsWritten() throws Exception {
+        for (final String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/json; charset=iso-8859-1")) {
+            assertEquals(415, send(request("/v1/sessions/xsite/events").header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString(event("x1")))).statusCode(), type);
+        }
+        assertEquals(415, send(request("/v1/sessions/xsite/events").POST(HttpRequest.BodyPublishers.ofString(event("x1"))))
+                .statusCode(), "no Content-Type");
+        assertEquals(403, rawRequest("POST /v1/sessions/xsite/events HTTP/1.1\r\nHost: rebound.attacker.example\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").status);
+        assertEquals(404, http.get("/v1/sessions/xsite").status(), "nothing was written");
+    }
+
+    @Test
+    void bodiesInOtherEncodingsAre400WithoutExceptionText() throws Exception {
+        final String event = event("u16");
+        for (final var charset : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, java.nio.charset.Charset.forName("UTF-32"))) {
+            final HttpResponse<byte[]> answer = send(request("/v1/sessions/enc/events").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(event.getBytes(charset))));
+            assertEquals(400, answer.statusCode(), charset.name());
+            final String text = new String(answer.body(), StandardCharsets.UTF_8);
+            assertFalse(text.contains("Exception") || text.contains("java."), text);
+        }
+        final java.io.ByteArrayOutputStream withOverlong = new java.io.ByteArrayOutputStream();
+        withOverlong.writeBytes("{\"id\":\"a".getBytes(StandardCharsets.UTF_8));
+        withOverlong.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
+        withOverlong.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
+        assertEquals(400, http.post("/v1/sessions/enc/events", withOverlong.toByteArray()).status(), "overlong UTF-8 (C0 AF)");
+    }
+
+    @Test
+    void errorBodiesAreUtf8AndJettysOwnErrorsAreProblemJson() throws Exception {
+        final HttpResponse<byte[]> refused = send(request("/v1/sessions").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"agent_id\":\"a\",\"title\":\"" + "é".repeat(201) + "\",\"mode\":\"été\"}")));
+        assertEquals(400, refused.statusCode());
+        assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("été"), "UTF-8, not ISO-8859-1");
+        final Raw longUri = rawRequest("GET /v1/sessions/" + "x".repeat(20_000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(414, longUri.status);
+        assertTrue(longUri.text.contains("application/problem+json"), longUri.text);
+        final Raw nul = rawRequest("GET /v1/sessions/a%00b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(400, nul.status);
+        assertTrue(nul.text.contains("application/problem+json"), nul.text);
+    }
+
+    @Test
+    void smallerRefusals() throws Exception {
+        assertEquals(400, http.post("/v1/sessions/%FF/events", event("ff")).status(), "invalid UTF-8 in the path");
+        assertEquals("id", http.post("/v1/sessions/ids/events", event("i".repeat(257))).body().get("errors").get(0).get("field").asText());
+        assertEquals("data", http.post("/v1/sessions/ids/events", "{\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"user\","
+                + "\"data\":{\"n\":1e400},\"created_at\":1}").body().get("errors").get(0).get("field").asText());
+        assertEquals(400, send(request("/v1/sessions/ids").header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"title\":\"t\"}]"))).statusCode(), "a PATCH takes one object");
+        assertEquals(400, http.get("/v1/correlations/c?include_deleted=maybe").status());
+        final StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 10_000; i++) {
+            many.append(i == 0 ? "" : ",").append("{}");
+        }
+        final JsonNode capped = http.post("/v1/sessions/many/events", many.append(']').toString()).body();
+        assertEquals(100, capped.get("errors").size());
+        assertTrue(capped.get("errors_not_listed").asInt() > 9_000);
+    }
+
+    @Test
+    void slowBodiesAreCutOffAndHealthKeepsAnswering() throws Exception {
+        final List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                final Socket socket = new Socket(base.getHost(), base.getPort());
+                socket.getOutputStream().write(("POST /v1/sessions/slow/events HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"id\"").getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            assertEquals(200, http.get("/health/live").status());
+            final Socket first = slow.get(0);
+            first.setSoTimeout(15_000);
+            final String answer = new String(first.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 4") || answer.startsWith("HTTP/1.1 5"),
+                    "the slow request is ended by the server within the idle timeout: " + answer);
+        } finally {
+            for (final Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    private record Raw(int status, String text) {
+    }
+
+    private static Raw rawRequest(final String request) throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            final OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            final InputStream in = socket.getInputStream();
+            final String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new Raw(Integer.parseInt(text.substring(9, 12)), text);
+        }
+    }
+
+    private HttpRequest.Builder request(final String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<byte[]> send(final HttpRequest.Builder request) throws Exception {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String event(final String id) {
+        return "{\"id\":\"" + id + "\",\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"user\",\"data\":{},"
+                + "\"created_at\":\"2025-01-29T09:27:41Z\"}";
+    }
+}
