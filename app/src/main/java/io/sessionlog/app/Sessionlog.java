@@ -118,6 +118,7 @@ public final class Sessionlog implements AutoCloseable {
         RequestGuards.install(http, config.allowedHosts(advertisedHost));
         final ApiKeys keys = config.apiKeys();
         keys.install(http);
+        RequestGuards.installBodyCheck(http);
         if (!keys.enabled()) {
             LOG.warn("no API keys configured ({}): the HTTP API needs no authentication and listens on {} only",
                     AppConfig.API_KEYS, config.httpHost());

@@ -26,7 +26,7 @@ public final class ProblemErrorHandler extends ErrorHandler {
             throws IOException {
         baseRequest.setHandled(true);
         final byte[] body = Problems.body(problem(code, message)).toString().getBytes(StandardCharsets.UTF_8);
-        response.setContentType(Problems.CONTENT_TYPE_UTF8);
+        response.setContentType(Problems.CONTENT_TYPE);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
@@ -36,7 +36,7 @@ public final class ProblemErrorHandler extends ErrorHandler {
         if (HttpStatus.hasNoBody(status)) {
             return null;
         }
-        fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE_UTF8);
+        fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
         return ByteBuffer.wrap(Problems.body(problem(status, reason)).toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
 
     public static final String CONTENT_TYPE = "application/problem+json";
-    public static final String CONTENT_TYPE_UTF8 = CONTENT_TYPE + "; charset=utf-8";
     /** A refusal lists at most this many item errors, then says how many more there were. */
     public static final int MAX_LISTED_ERRORS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -64,7 +63,9 @@ public final class Problems {
             LOG.debug("{} {} -> {} {}", ctx.req().getMethod(), ctx.path(), problem.status(), problem.getMessage());
         }
         problem.headers().forEach(ctx::header);
-        ctx.status(problem.status()).contentType(CONTENT_TYPE_UTF8)
+        // Bytes, not a String: Javalin would encode a String in ISO-8859-1 for a media type without a charset, and
+        // JSON media types define none (RFC 8259 §11): JSON is UTF-8.
+        ctx.status(problem.status()).contentType(CONTENT_TYPE)
                 .result(body(problem).toString().getBytes(StandardCharsets.UTF_8));
     }
 

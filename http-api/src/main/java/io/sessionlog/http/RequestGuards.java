@@ -33,9 +33,23 @@ public final class RequestGuards {
     private RequestGuards() {
     }
 
-    /** @param allowedHosts host names (lower case, no port) the Host header may give; empty allows any */
+    /**
+     * Before routing: the method override, the Host and HEAD. Install the body check with {@link #installBodyCheck}
+     * after the API keys, so that a request without a key learns it needs one (401) before anything about its body.
+     *
+     * @param allowedHosts host names (lower case, no port) the Host header may give; empty allows any
+     */
     public static void install(final Javalin app, final Set<String> allowedHosts) {
         app.before(ctx -> check(ctx, allowedHosts));
+    }
+
+    /** The body's media type and charset, for every route that matched. */
+    public static void installBodyCheck(final Javalin app) {
+        app.beforeMatched(ctx -> {
+            if (BODY_METHODS.contains(ctx.req().getMethod().toUpperCase(Locale.ROOT))) {
+                checkContentType(ctx.header("Content-Type"));
+            }
+        });
     }
 
     static void check(final Context ctx, final Set<String> allowedHosts) {
@@ -50,12 +64,8 @@ public final class RequestGuards {
                         + "keys; add it to http.allowed.hosts", List.of(), Map.of());
             }
         }
-        final String method = ctx.req().getMethod().toUpperCase(Locale.ROOT);
-        if (method.equals("HEAD") && !ctx.path().startsWith("/health/")) {
+        if (ctx.req().getMethod().equalsIgnoreCase("HEAD") && !ctx.path().startsWith("/health/")) {
             throw new Problem(405, "Method Not Allowed", "HEAD is answered for /health/* only", List.of(), Map.of("Allow", "GET"));
-        }
-        if (BODY_METHODS.contains(method)) {
-            checkContentType(ctx.header("Content-Type"));
         }
     }
 

@@ -40,12 +40,13 @@ public final class ProcessorConfig extends AbstractConfig {
             .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "
                             + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.")
-            .define(MAX_OUTPUT_BYTES, Type.INT, 1_000_000, Range.atLeast(1024), Importance.LOW,
+            .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                     "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
                             + "output would be larger goes to the rejected topic with the reason, instead of being refused "
-                            + "by the broker, which under exactly-once would abort the transaction and stop the task on "
-                            + "that record. Keep it below the producer's max.request.size and the max.message.bytes of "
-                            + "the events and sessions topics and of the changelogs, less room for the key (1 MiB by default).");
+                            + "by the broker, which under exactly-once would abort the transaction. The default (4 MiB) "
+                            + "holds a 1 MiB event (ingest.max.event.bytes) with room to spare; keep it below the "
+                            + "max.message.bytes of the events and sessions topics and of the changelogs (sessionlog "
+                            + "creates them with 8 MiB) and the processor producer's max.request.size (8 MiB).");
 
     public ProcessorConfig(final Map<?, ?> values) {
         super(DEF, values);
