@@ -84,7 +84,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 servers.add(new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM));
             }
             runInParallel(servers, KafkaRaftServer::startup);
-            awaitBrokers(timeout);
+            awaitBrokers(bootstrapServers(), nodeCount, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka data folder " + dataDir, e);
         }
@@ -119,6 +119,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private Properties nodeProperties(final int nodeId, final int brokerPort, final int controllerPort,
                                       final String voters) {
+        return nodeProperties(dataDir, nodeCount, overrides, nodeId, brokerPort, controllerPort, voters);
+    }
+
+    /** The settings of one combined-mode node of a cluster of {@code nodeCount}: also the forked nodes' settings. */
+    static Properties nodeProperties(final Path dataDir, final int nodeCount, final Map<String, String> overrides,
+                                     final int nodeId, final int brokerPort, final int controllerPort, final String voters) {
         final int replication = Math.min(3, nodeCount);
         final int minIsr = Math.min(2, nodeCount);
         final Map<String, String> config = new LinkedHashMap<>();
@@ -156,6 +162,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private void format(final String clusterId, final Properties props) throws IOException {
+        format(dataDir, clusterId, props);
+    }
+
+    /** Formats a node's storage (once; a formatted one is kept) and writes its properties file, which it returns. */
+    static Path format(final Path dataDir, final String clusterId, final Properties props) throws IOException {
         final Path propsFile = dataDir.resolve("node-" + props.getProperty("node.id") + ".properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
             props.store(out, "written by sessionlog's embedded Kafka at each start");
@@ -169,9 +180,14 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         if (status != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
         }
+        return propsFile;
     }
 
     private String clusterId() throws IOException {
+        return clusterId(dataDir);
+    }
+
+    static String clusterId(final Path dataDir) throws IOException {
         final Path file = dataDir.resolve(CLUSTER_ID_FILE);
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -181,10 +197,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return id;
     }
 
-    private void awaitBrokers(final Duration timeout) {
+    /** Waits until {@code nodeCount} brokers are registered with the cluster. */
+    static void awaitBrokers(final String bootstrapServers, final int nodeCount, final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(adminConfig)) {
@@ -208,7 +225,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    private static String voters(final List<Integer> controllerPorts) {
+    static String voters(final List<Integer> controllerPorts) {
         final List<String> voters = new ArrayList<>();
         for (int i = 0; i < controllerPorts.size(); i++) {
             voters.add((i + 1) + "@127.0.0.1:" + controllerPorts.get(i));
@@ -216,7 +233,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return String.join(",", voters);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
