@@ -24,6 +24,10 @@ public final class AppConfig extends AbstractConfig {
     public static final String API_KEYS = "http.api.keys";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
     public static final String HTTP_ALLOWED_HOSTS = "http.allowed.hosts";
+    public static final String HTTP_TLS_KEYSTORE_LOCATION = "http.tls.keystore.location";
+    public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
+    public static final String HTTP_TLS_KEYSTORE_TYPE = "http.tls.keystore.type";
+    public static final String HTTP_TLS_KEY_PASSWORD = "http.tls.key.password";
     public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
     public static final String HTTP_MIN_REQUEST_DATA_RATE = "http.min.request.data.rate";
     public static final String DATA_DIR = "data.dir";
@@ -53,6 +57,14 @@ public final class AppConfig extends AbstractConfig {
                             + "cannot hold the server's threads.")
             .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 1_024L, Range.atLeast(0), Importance.LOW,
                     "Bytes per second a request body must arrive at, on average; a slower one is answered 408. 0 turns it off.")
+            .define(HTTP_TLS_KEYSTORE_LOCATION, Type.STRING, "", Importance.HIGH,
+                    "A keystore holding the HTTP API's key and certificate: when set, the API is served over HTTPS "
+                            + "only (TLS 1.2 or 1.3), and instances forward reads to each other over HTTPS (the JVM's "
+                            + "truststore must trust their certificates).")
+            .define(HTTP_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password of http.tls.keystore.location.")
+            .define(HTTP_TLS_KEYSTORE_TYPE, Type.STRING, "PKCS12", Importance.LOW, "Type of http.tls.keystore.location (PKCS12, JKS).")
+            .define(HTTP_TLS_KEY_PASSWORD, Type.PASSWORD, "", Importance.LOW,
+                    "Password of the key in the keystore; empty: the keystore's password.")
             .define(API_KEYS, Type.PASSWORD, "", Importance.HIGH,
                     "Bearer API keys, comma-separated <key>:<scope>[+<scope>] (scopes read, write, admin). Empty: no "
                             + "authentication, and the HTTP API listens on loopback only.")
@@ -108,6 +120,10 @@ public final class AppConfig extends AbstractConfig {
         hosts.add(httpHost().toLowerCase(Locale.ROOT));
         getList(HTTP_ALLOWED_HOSTS).forEach(host -> hosts.add(host.trim().toLowerCase(Locale.ROOT)));
         return Set.copyOf(hosts);
+    }
+
+    public boolean tls() {
+        return !getString(HTTP_TLS_KEYSTORE_LOCATION).isBlank();
     }
 
     public boolean embedded() {

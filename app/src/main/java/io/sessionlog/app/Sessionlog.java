@@ -46,6 +46,7 @@ public final class Sessionlog implements AutoCloseable {
     private String bootstrapServers;
     private String registryUrl;
     private Javalin http;
+    private String scheme = "http";
 
     private Sessionlog() {
     }
@@ -100,6 +101,7 @@ public final class Sessionlog implements AutoCloseable {
     private void startRoles(final AppConfig config, final Map<String, String> settings) {
         final boolean serves = config.runs(AppConfig.INGEST) || config.runs(AppConfig.PROJECTIONS);
         final MetricsRoutes metrics = new MetricsRoutes();
+        scheme = config.tls() ? "https" : "http";
         final String advertisedHost = config.getString(AppConfig.HTTP_ADVERTISED_HOST).isBlank()
                 ? advertised(config.httpHost()) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
         http = Javalin.create(cfg -> {
@@ -110,6 +112,9 @@ public final class Sessionlog implements AutoCloseable {
                 jetty.setIdleTimeout(config.getLong(AppConfig.HTTP_IDLE_TIMEOUT_MS));
                 jetty.setMinRequestDataRate(config.getLong(AppConfig.HTTP_MIN_REQUEST_DATA_RATE));
             });
+            if (config.tls()) {
+                cfg.jetty.addConnector((server, jetty) -> HttpsConnector.create(server, jetty, config));
+            }
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
             metrics.timeRequests(cfg);
@@ -144,7 +149,7 @@ public final class Sessionlog implements AutoCloseable {
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
             projections.bindMetrics(metrics.registry());
-            new QueryRoutes(new SessionQueries(projections), projections, updates).register(http);
+            new QueryRoutes(new SessionQueries(projections), projections, updates, scheme).register(http);
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }
@@ -193,7 +198,7 @@ public final class Sessionlog implements AutoCloseable {
     }
 
     public String httpUrl() {
-        return http == null ? "" : "http://" + advertised("127.0.0.1") + ":" + http.port();
+        return http == null ? "" : scheme + "://" + advertised("127.0.0.1") + ":" + http.port();
     }
 
     public String bootstrapServers() {

@@ -47,6 +47,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final int nodeCount;
     private final int firstBrokerPort;
     private final Map<String, String> overrides;
+    private final String listenerProtocol;
+    private final Map<String, String> clientConfig;
+    private final List<String> scramCredentials;
     private final List<KafkaRaftServer> servers = new ArrayList<>();
     private final List<Integer> brokerPorts = new ArrayList<>();
 
@@ -55,6 +58,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.nodeCount = builder.nodes;
         this.firstBrokerPort = builder.brokerPort;
         this.overrides = Map.copyOf(builder.overrides);
+        this.listenerProtocol = builder.listenerProtocol;
+        this.clientConfig = Map.copyOf(builder.clientConfig);
+        this.scramCredentials = List.copyOf(builder.scramCredentials);
     }
 
     public static Builder builder(final Path dataDir) {
@@ -84,7 +90,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 servers.add(new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM));
             }
             runInParallel(servers, KafkaRaftServer::startup);
-            awaitBrokers(bootstrapServers(), nodeCount, timeout);
+            awaitBrokers(bootstrapServers(), clientConfig, nodeCount, timeout);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka data folder " + dataDir, e);
         }
@@ -119,22 +125,24 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     private Properties nodeProperties(final int nodeId, final int brokerPort, final int controllerPort,
                                       final String voters) {
-        return nodeProperties(dataDir, nodeCount, overrides, nodeId, brokerPort, controllerPort, voters);
+        return nodeProperties(dataDir, nodeCount, overrides, listenerProtocol, nodeId, brokerPort, controllerPort, voters);
     }
 
     /** The settings of one combined-mode node of a cluster of {@code nodeCount}: also the forked nodes' settings. */
     static Properties nodeProperties(final Path dataDir, final int nodeCount, final Map<String, String> overrides,
-                                     final int nodeId, final int brokerPort, final int controllerPort, final String voters) {
+                                     final String protocol, final int nodeId, final int brokerPort,
+                                     final int controllerPort, final String voters) {
         final int replication = Math.min(3, nodeCount);
         final int minIsr = Math.min(2, nodeCount);
         final Map<String, String> config = new LinkedHashMap<>();
         config.put("node.id", String.valueOf(nodeId));
         config.put("process.roles", "broker,controller");
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        // One listener for clients and brokers alike, named after its protocol; the controllers' own stays plain.
+        config.put("listeners", protocol + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", protocol + "://127.0.0.1:" + brokerPort);
+        config.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("inter.broker.listener.name", protocol);
         config.put("controller.quorum.voters", voters);
         config.put("log.dirs", dataDir.resolve("node-" + nodeId).toString());
         config.put("offsets.topic.replication.factor", String.valueOf(replication));
@@ -162,11 +170,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private void format(final String clusterId, final Properties props) throws IOException {
-        format(dataDir, clusterId, props);
+        format(dataDir, clusterId, props, scramCredentials);
     }
 
     /** Formats a node's storage (once; a formatted one is kept) and writes its properties file, which it returns. */
-    static Path format(final Path dataDir, final String clusterId, final Properties props) throws IOException {
+    static Path format(final Path dataDir, final String clusterId, final Properties props, final List<String> scramCredentials)
+            throws IOException {
         final Path propsFile = dataDir.resolve("node-" + props.getProperty("node.id") + ".properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
             props.store(out, "written by sessionlog's embedded Kafka at each start");
@@ -174,8 +183,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         final int status;
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            status = StorageTool.execute(new String[] {
-                "format", "-t", clusterId, "-c", propsFile.toString(), "--ignore-formatted"}, print);
+            final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString(),
+                    "--ignore-formatted"));
+            // KRaft keeps SCRAM credentials in its metadata: a SASL/SCRAM-only cluster gets its first users at format.
+            scramCredentials.forEach(credential -> args.addAll(List.of("--add-scram", credential)));
+            status = StorageTool.execute(args.toArray(String[]::new), print);
         }
         if (status != 0) {
             throw new IllegalStateException("formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
@@ -198,12 +210,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** Waits until {@code nodeCount} brokers are registered with the cluster. */
-    static void awaitBrokers(final String bootstrapServers, final int nodeCount, final Duration timeout) {
+    static void awaitBrokers(final String bootstrapServers, final Map<String, String> clientConfig, final int nodeCount,
+                             final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        final Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        final Map<String, Object> adminConfig = new java.util.HashMap<>(clientConfig);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
                 try {
@@ -253,6 +266,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int nodes = 1;
         private int brokerPort;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private String listenerProtocol = "PLAINTEXT";
+        private final Map<String, String> clientConfig = new LinkedHashMap<>();
+        private final List<String> scramCredentials = new ArrayList<>();
 
         private Builder(final Path dataDir) {
             this.dataDir = dataDir;
@@ -270,6 +286,27 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         /** The first node's client port; 0 picks a free one. */
         public Builder brokerPort(final int port) {
             this.brokerPort = port;
+            return this;
+        }
+
+        /**
+         * The protocol of the listener clients and brokers use ({@code PLAINTEXT} by default; {@code SASL_SSL} with
+         * its {@code listener.name.sasl_ssl.*} settings given by {@link #brokerConfig}).
+         */
+        public Builder listenerProtocol(final String protocol) {
+            this.listenerProtocol = protocol;
+            return this;
+        }
+
+        /** A client setting (security) that reaching the cluster needs, used while waiting for its brokers. */
+        public Builder clientConfig(final String key, final String value) {
+            clientConfig.put(key, value);
+            return this;
+        }
+
+        /** A SCRAM user created when the storage is formatted: {@code SCRAM-SHA-512}, a name and a password. */
+        public Builder scramUser(final String mechanism, final String name, final String password) {
+            scramCredentials.add(mechanism + "=[name=" + name + ",password=" + password + "]");
             return this;
         }
 

@@ -48,9 +48,9 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             }
             final String voters = EmbeddedKafkaCluster.voters(controllerPorts);
             for (int i = 0; i < nodeCount; i++) {
-                final Properties props = EmbeddedKafkaCluster.nodeProperties(cluster.dataDir, nodeCount, overrides, i + 1,
+                final Properties props = EmbeddedKafkaCluster.nodeProperties(cluster.dataDir, nodeCount, overrides, "PLAINTEXT", i + 1,
                         cluster.brokerPorts.get(i), controllerPorts.get(i), voters);
-                cluster.propertyFiles.add(EmbeddedKafkaCluster.format(cluster.dataDir, clusterId, props));
+                cluster.propertyFiles.add(EmbeddedKafkaCluster.format(cluster.dataDir, clusterId, props, List.of()));
                 cluster.nodes.add(null);
             }
             for (int i = 0; i < nodeCount; i++) {
@@ -116,7 +116,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     }
 
     private void awaitBrokers(final int count, final Duration timeout) {
-        EmbeddedKafkaCluster.awaitBrokers(bootstrapServers(), count, timeout);
+        EmbeddedKafkaCluster.awaitBrokers(bootstrapServers(), Map.of(), count, timeout);
     }
 
     /** Kills every node: their data is the test's, deleted with its folder. */

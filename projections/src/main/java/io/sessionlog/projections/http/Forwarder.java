@@ -20,6 +20,16 @@ final class Forwarder {
     private static final int RETRY_AFTER_SECONDS = 1;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** {@code http} or {@code https}: every instance serves the API the same way. */
+    private final String scheme;
+
+    Forwarder(final String scheme) {
+        this.scheme = scheme;
+    }
+
+    String url(final String hostPort, final String pathAndQuery) {
+        return scheme + "://" + hostPort + pathAndQuery;
+    }
 
     static boolean wasForwarded(final Context ctx) {
         return ctx.header(FORWARDED) != null;
@@ -27,7 +37,7 @@ final class Forwarder {
 
     /** One instance's JSON answer to {@code pathAndQuery}; anything but 200 is a 503 for the caller. */
     com.fasterxml.jackson.databind.JsonNode get(final String hostPort, final String pathAndQuery, final String authorization) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort + pathAndQuery))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(hostPort, pathAndQuery)))
                 .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -51,7 +61,7 @@ final class Forwarder {
             throw Problem.unavailable("the session's partition is moving between instances; retry", RETRY_AFTER_SECONDS);
         }
         final String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostPort + ctx.path() + query))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(hostPort, ctx.path() + query)))
                 .timeout(timeout).header(FORWARDED, "1").GET();
         final String authorization = ctx.header("Authorization");
         if (authorization != null) {

@@ -58,14 +58,16 @@ public final class QueryRoutes {
     private final SessionQueries queries;
     private final Router router;
     private final SessionUpdates updates;
-    private final Forwarder forwarder = new Forwarder();
+    private final Forwarder forwarder;
     private final ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
         final Thread thread = new Thread(runnable, "sse-stream");
         thread.setDaemon(true);
         return thread;
     });
 
-    public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates) {
+    /** @param scheme how instances reach each other: {@code http}, or {@code https} when the API is served over TLS */
+    public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates, final String scheme) {
+        this.forwarder = new Forwarder(scheme);
         this.queries = queries;
         this.router = router;
         this.updates = updates;
@@ -111,7 +113,8 @@ public final class QueryRoutes {
         if (route instanceof Route.Remote remote) {
             if (sse) {
                 // A stream is served by the owner itself: EventSource clients follow the redirect.
-                ctx.redirect("http://" + remote.hostPort() + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()), io.javalin.http.HttpStatus.TEMPORARY_REDIRECT);
+                ctx.redirect(forwarder.url(remote.hostPort(), ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString())),
+                        io.javalin.http.HttpStatus.TEMPORARY_REDIRECT);
                 return;
             }
             forwarder.forward(ctx, remote.hostPort(), Duration.ofSeconds(waitSeconds + 30L));
