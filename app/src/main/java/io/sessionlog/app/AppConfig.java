@@ -29,6 +29,8 @@ public final class AppConfig extends AbstractConfig {
     public static final String HTTP_TLS_KEYSTORE_TYPE = "http.tls.keystore.type";
     public static final String HTTP_TLS_KEY_PASSWORD = "http.tls.key.password";
     public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
+    public static final String HTTP_MAX_CONCURRENT_BODIES = "http.max.concurrent.bodies";
+    public static final String HTTP_MAX_SSE_STREAMS = "http.max.sse.streams";
     public static final String HTTP_MIN_REQUEST_DATA_RATE = "http.min.request.data.rate";
     public static final String DATA_DIR = "data.dir";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
@@ -55,6 +57,12 @@ public final class AppConfig extends AbstractConfig {
             .define(HTTP_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
                     "A connection or a request whose body sends nothing for this long is closed, so that slow clients "
                             + "cannot hold the server's threads.")
+            .define(HTTP_MAX_CONCURRENT_BODIES, Type.INT, 64, Range.between(1, 200), Importance.LOW,
+                    "Requests with a body (writes) served at once; one more answers 503 with Retry-After. Each holds one "
+                            + "of the server's 250 threads while its body arrives, so slow clients cannot take them all.")
+            .define(HTTP_MAX_SSE_STREAMS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
+                    "Server-Sent Event streams this instance serves at once (each holds a thread while open); one more "
+                            + "answers 503 with Retry-After.")
             .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 1_024L, Range.atLeast(0), Importance.LOW,
                     "Bytes per second a request body must arrive at, on average; a slower one is answered 408. 0 turns it off.")
             .define(HTTP_TLS_KEYSTORE_LOCATION, Type.STRING, "", Importance.HIGH,

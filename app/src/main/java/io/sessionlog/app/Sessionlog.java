@@ -12,6 +12,7 @@ import java.util.Optional;
 import io.javalin.Javalin;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.http.ApiKeys;
+import io.sessionlog.http.BodyReadLimit;
 import io.sessionlog.http.ProblemErrorHandler;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.RequestGuards;
@@ -108,6 +109,9 @@ public final class Sessionlog implements AutoCloseable {
             cfg.showJavalinBanner = false;
             cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
             // Slow clients (a body announced and never sent) are cut off instead of holding a server thread each.
+            // Javalin answers a request Jetty timed out or saw aborted with 500; neither is the server's fault.
+            cfg.jetty.timeoutStatus = 408;
+            cfg.jetty.clientAbortStatus = 400;
             cfg.jetty.modifyHttpConfiguration(jetty -> {
                 jetty.setIdleTimeout(config.getLong(AppConfig.HTTP_IDLE_TIMEOUT_MS));
                 jetty.setMinRequestDataRate(config.getLong(AppConfig.HTTP_MIN_REQUEST_DATA_RATE));
@@ -116,7 +120,12 @@ public final class Sessionlog implements AutoCloseable {
                 cfg.jetty.addConnector((server, jetty) -> HttpsConnector.create(server, jetty, config));
             }
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
-            cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.setErrorHandler(new ProblemErrorHandler());
+                context.addFilter(new org.eclipse.jetty.servlet.FilterHolder(
+                        new BodyReadLimit(config.getInt(AppConfig.HTTP_MAX_CONCURRENT_BODIES))), "/*",
+                        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            });
             metrics.timeRequests(cfg);
         });
         Problems.install(http);
@@ -149,7 +158,8 @@ public final class Sessionlog implements AutoCloseable {
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
             projections.bindMetrics(metrics.registry());
-            new QueryRoutes(new SessionQueries(projections), projections, updates, scheme).register(http);
+            new QueryRoutes(new SessionQueries(projections), projections, updates, scheme,
+                    config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS)).register(http);
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }

@@ -25,6 +25,10 @@ public final class Problems {
         app.exception(Problem.class, (problem, ctx) -> write(ctx, problem));
         app.exception(HttpResponseException.class, (e, ctx) ->
                 write(ctx, new Problem(e.getStatus(), e.getMessage(), null, java.util.List.of(), java.util.Map.of())));
+        // Jetty's refusal of a request it was reading (a body below http.min.request.data.rate: 408): the client's doing.
+        app.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) ->
+                write(ctx, new Problem(e.getCode(), org.eclipse.jetty.http.HttpStatus.getMessage(e.getCode()), e.getReason(),
+                        java.util.List.of(), java.util.Map.of("Connection", "close"))));
         app.exception(Exception.class, (e, ctx) -> {
             // The client learns that it failed, never how: exception texts name classes, hosts and data.
             LOG.error("{} {} failed", ctx.req().getMethod(), ctx.path(), e);

@@ -59,15 +59,23 @@ public final class QueryRoutes {
     private final Router router;
     private final SessionUpdates updates;
     private final Forwarder forwarder;
+    private final int maxSseStreams;
+    private final java.util.concurrent.Semaphore sseStreams;
     private final ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
         final Thread thread = new Thread(runnable, "sse-stream");
         thread.setDaemon(true);
         return thread;
     });
 
-    /** @param scheme how instances reach each other: {@code http}, or {@code https} when the API is served over TLS */
-    public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates, final String scheme) {
+    /**
+     * @param scheme how instances reach each other: {@code http}, or {@code https} when the API is served over TLS
+     * @param maxSseStreams event streams this instance serves at once
+     */
+    public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates, final String scheme,
+                       final int maxSseStreams) {
         this.forwarder = new Forwarder(scheme);
+        this.maxSseStreams = maxSseStreams;
+        this.sseStreams = new java.util.concurrent.Semaphore(maxSseStreams);
         this.queries = queries;
         this.router = router;
         this.updates = updates;
@@ -108,7 +116,8 @@ public final class QueryRoutes {
         final String id = ctx.pathParam("session_id");
         final EventFilter filter = filter(ctx);
         final int waitSeconds = (int) longParam(ctx, "wait_for_data", 0, 0, MAX_WAIT_SECONDS);
-        final boolean sse = String.valueOf(ctx.header("Accept")).contains("text/event-stream");
+        // Exactly as EventSource sends it, and as Javalin's SseHandler, which starts the stream, requires it.
+        final boolean sse = "text/event-stream".equals(ctx.header("Accept"));
         final Route route = route(ctx, ProjectionNames.SESSIONS_STORE, id);
         if (route instanceof Route.Remote remote) {
             if (sse) {
@@ -122,7 +131,17 @@ public final class QueryRoutes {
         }
         final Route.Local where = (Route.Local) route;
         if (sse) {
-            new SseHandler(client -> stream(client, id, filter, where)).handle(ctx);
+            // Each stream holds a thread for as long as its client stays: beyond the bound, 503 and come back later.
+            if (!sseStreams.tryAcquire()) {
+                throw Problem.unavailable(maxSseStreams + " event streams are open on this instance (http.max.sse.streams); "
+                        + "retry, or long-poll with wait_for_data", RETRY_AFTER_SECONDS);
+            }
+            try {
+                new SseHandler(client -> stream(client, id, filter, where)).handle(ctx);
+            } catch (RuntimeException e) {
+                sseStreams.release();
+                throw e;
+            }
             return;
         }
         final List<StampedEvent> now = queryable(() -> queries.events(id, filter, where));
@@ -201,6 +220,7 @@ public final class QueryRoutes {
                 LOG.debug("SSE stream of session {} ends: {}", id, e.toString());
             } finally {
                 client.close();
+                sseStreams.release();
             }
         });
     }
