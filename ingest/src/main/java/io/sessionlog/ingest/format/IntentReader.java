@@ -43,6 +43,9 @@ public final class IntentReader {
         final List<WriteIntent> intents = new ArrayList<>(items.size());
         for (final JsonItem item : items) {
             checkSize(item);
+            if (!UnicodeText.check(item, errors)) {
+                continue;
+            }
             readEvent(format, item, pathSession, now, errors).filter(event -> checkIds(event.event(), item.index(), errors))
                     .ifPresent(event -> intents.add(intent(event.sessionKey(), now,
                             EventAppended.newBuilder().setEvent(event.event()).build())));
@@ -55,6 +58,9 @@ public final class IntentReader {
         final List<WriteIntent> intents = new ArrayList<>(items.size());
         for (final JsonItem item : items) {
             checkSize(item);
+            if (!UnicodeText.check(item, errors)) {
+                continue;
+            }
             SessionFormat.readUpsert(item, errors).ifPresent(upsert -> intents.add(intent(upsert.getId(), now, upsert)));
         }
         return complete(intents, errors, items.size());
@@ -63,7 +69,7 @@ public final class IntentReader {
     public WriteIntent patch(final String sessionKey, final JsonItem item, final Instant now) {
         final List<FieldError> errors = new ArrayList<>();
         checkSessionKey(sessionKey, errors);
-        final Optional<SessionPatched> patch = SessionFormat.readPatch(item, errors);
+        final Optional<SessionPatched> patch = UnicodeText.check(item, errors) ? SessionFormat.readPatch(item, errors) : Optional.empty();
         return complete(patch.map(p -> List.of(intent(sessionKey, now, p))).orElse(List.of()), errors, 1).get(0);
     }
 
