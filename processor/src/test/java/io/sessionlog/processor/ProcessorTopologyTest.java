@@ -11,14 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.avro.WriteIntent;
-import io.sessionlog.schemas.registry.MockSchemaRegistry;
 import io.sessionlog.schemas.serde.SpecificAvroSerde;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,11 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessorTopologyTest {
 
     private static final String SCOPE = "processor-test";
-    private static final Topics TOPICS = new Topics("t.");
+    private static final Topics TOPICS = ProcessorTestDriver.TOPICS;
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ALWAYS)
     Path stateDir;
 
+    private ProcessorTestDriver test;
     private TopologyTestDriver driver;
     private TestInputTopic<String, WriteIntent> raw;
     private TestOutputTopic<String, StampedEvent> events;
@@ -47,25 +46,12 @@ class ProcessorTopologyTest {
 
     @BeforeEach
     void start() {
-        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
-        final ProcessorConfig config = new ProcessorConfig(Map.of(
-                "schema.registry.url", "mock://" + SCOPE, "topic.prefix", "t.",
-                ProcessorConfig.STATE_DIR, stateDir.toString(),
-                ProcessorConfig.SESSION_CACHE_SIZE, sessionCacheSize()));
-        final Properties props = config.streamsProperties();
-        props.put("bootstrap.servers", "unused:9092");
-        // TopologyTestDriver simulates exactly-once by opening a transaction per processed record, after records are
-        // deserialized: a dead-letter record from the deserialization handler is then sent outside any transaction
-        // and lost by the driver. Same topology; ProcessorIT checks the exactly-once path on a real broker.
-        props.put("processing.guarantee", "at_least_once");
-        driver = new TopologyTestDriver(ProcessorTopology.build(config), props);
-        raw = driver.createInputTopic(TOPICS.raw(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(WriteIntent.class, serde).serializer());
-        events = driver.createOutputTopic(TOPICS.events(), Serdes.String().deserializer(),
-                SpecificAvroSerde.forValues(StampedEvent.class, serde).deserializer());
-        sessions = driver.createOutputTopic(TOPICS.sessions(), Serdes.String().deserializer(),
-                SpecificAvroSerde.forValues(SessionView.class, serde).deserializer());
-        rejected = driver.createOutputTopic(TOPICS.rejected(), Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        test = new ProcessorTestDriver(SCOPE, stateDir, Map.of(ProcessorConfig.SESSION_CACHE_SIZE, sessionCacheSize()));
+        driver = test.driver;
+        raw = test.raw;
+        events = test.events;
+        sessions = test.sessions;
+        rejected = test.rejected;
     }
 
     /** Session views each task keeps decoded: the default here; a subclass runs every rule again with a tiny cache. */
@@ -75,9 +61,7 @@ class ProcessorTopologyTest {
 
     @AfterEach
     void stop() {
-        driver.close();
-        MockSchemaRegistry.dropScope(SCOPE);
-        RefusedOutputs.clear();
+        test.close();
     }
 
     @Test

@@ -58,19 +58,11 @@ public final class ChaosCommand implements Callable<Integer> {
         final Random random = new Random(seed);
         try (ForkedKafkaCluster cluster = ForkedKafkaCluster.start(dir.resolve("kafka"), 3,
                 Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"), Duration.ofSeconds(120))) {
-            final Map<String, String> settings = new HashMap<>();
-            settings.put("kafka.bootstrap.servers", cluster.bootstrapServers());
-            settings.put(AppConfig.ROLES, "ingest,registry");
-            settings.put(AppConfig.HTTP_PORT, "0");
-            settings.put("registry.port", "0");
-            settings.put(AppConfig.DATA_DIR, dir.resolve("app").toString());
-            settings.put("topic.prefix", prefix);
-            settings.put("topic.replication.factor", "3");
+            final Map<String, String> settings = joining(cluster, prefix, dir.resolve("app"), "ingest,registry");
             try (Sessionlog app = Sessionlog.start(settings)) {
                 final Map<String, String> processor = new HashMap<>(settings);
                 processor.put(AppConfig.ROLES, "processor");
                 processor.put("schema.registry.url", app.registryUrl().orElseThrow());
-                processor.put("kafka.producer.transaction.timeout.ms", "10000");
                 processor.put("kafka.consumer.session.timeout.ms", "6000");
                 final List<Process> processors = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
@@ -112,6 +104,22 @@ public final class ChaosCommand implements Callable<Integer> {
                 return outcome.lostCount() + outcome.duplicatedCount() + outcome.gappedCount() == 0 ? 0 : 1;
             }
         }
+    }
+
+    /** Settings of a sessionlog running {@code roles} on the chaos cluster: replication 3, ports picked at start. */
+    static Map<String, String> joining(final ForkedKafkaCluster cluster, final String prefix, final Path dataDir,
+                                       final String roles) {
+        final Map<String, String> settings = new HashMap<>();
+        settings.put("kafka.bootstrap.servers", cluster.bootstrapServers());
+        settings.put(AppConfig.ROLES, roles);
+        settings.put(AppConfig.HTTP_PORT, "0");
+        settings.put("registry.port", "0");
+        settings.put(AppConfig.DATA_DIR, dataDir.toString());
+        settings.put("topic.prefix", prefix);
+        settings.put("topic.replication.factor", "3");
+        // A transaction whose coordinator died is aborted after this, so its successor does not wait a minute for it.
+        settings.put("kafka.producer.transaction.timeout.ms", "10000");
+        return settings;
     }
 
     private Process startProcessor(final Map<String, String> settings, final int instance) throws IOException {

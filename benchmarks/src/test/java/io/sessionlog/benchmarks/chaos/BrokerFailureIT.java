@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.sessionlog.app.AppConfig;
 import io.sessionlog.app.Sessionlog;
 import io.sessionlog.embedded.ForkedKafkaCluster;
 import io.sessionlog.embedded.junit.SharedKafkaCluster;
@@ -32,17 +30,9 @@ class BrokerFailureIT {
         final String prefix = "brokers-" + System.nanoTime() + ".";
         try (ForkedKafkaCluster cluster = ForkedKafkaCluster.start(SharedKafkaCluster.newTestDir("forked-kafka"), 3,
                 Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"), Duration.ofSeconds(90))) {
-            final Map<String, String> settings = new HashMap<>();
-            settings.put("kafka.bootstrap.servers", cluster.bootstrapServers());
-            settings.put(AppConfig.ROLES, "ingest,processor,projections,registry");
-            settings.put(AppConfig.HTTP_PORT, "0");
-            settings.put("registry.port", "0");
-            settings.put(AppConfig.DATA_DIR, SharedKafkaCluster.newTestDir("brokers-app").toString());
-            settings.put("topic.prefix", prefix);
+            final Map<String, String> settings = ChaosCommand.joining(cluster, prefix,
+                    SharedKafkaCluster.newTestDir("brokers-app"), "ingest,processor,projections,registry");
             settings.put("topic.partitions", "4");
-            settings.put("topic.replication.factor", "3");
-            // A transaction whose coordinator died is aborted after this, so its successor does not wait a minute.
-            settings.put("kafka.producer.transaction.timeout.ms", "10000");
             try (Sessionlog app = Sessionlog.start(settings)) {
                 org.awaitility.Awaitility.await("ready").atMost(Duration.ofSeconds(90)).until(app::ready);
                 final ChaosLoad load = new ChaosLoad(app.httpUrl(), 200, 3, 42);
