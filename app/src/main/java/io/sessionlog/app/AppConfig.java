@@ -31,6 +31,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String HTTP_IDLE_TIMEOUT_MS = "http.idle.timeout.ms";
     public static final String HTTP_MAX_CONCURRENT_BODIES = "http.max.concurrent.bodies";
     public static final String HTTP_MAX_SSE_STREAMS = "http.max.sse.streams";
+    public static final String HTTP_SSE_HEARTBEAT_MS = "http.sse.heartbeat.ms";
     public static final String HTTP_MIN_REQUEST_DATA_RATE = "http.min.request.data.rate";
     public static final String DATA_DIR = "data.dir";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
@@ -63,6 +64,9 @@ public final class AppConfig extends AbstractConfig {
             .define(HTTP_MAX_SSE_STREAMS, Type.INT, 256, Range.atLeast(1), Importance.LOW,
                     "Server-Sent Event streams this instance serves at once (each holds a thread while open); one more "
                             + "answers 503 with Retry-After.")
+            .define(HTTP_SSE_HEARTBEAT_MS, Type.LONG, 15_000L, Range.between(100, 300_000), Importance.LOW,
+                    "An idle event stream sends a comment this often: it keeps proxies from closing the connection, and "
+                            + "finds a client that went away, whose stream slot is then free.")
             .define(HTTP_MIN_REQUEST_DATA_RATE, Type.LONG, 1_024L, Range.atLeast(0), Importance.LOW,
                     "Bytes per second a request body must arrive at, on average; a slower one is answered 408. 0 turns it off.")
             .define(HTTP_TLS_KEYSTORE_LOCATION, Type.STRING, "", Importance.HIGH,

@@ -159,7 +159,8 @@ public final class Sessionlog implements AutoCloseable {
             started.push(projections);
             projections.bindMetrics(metrics.registry());
             new QueryRoutes(new SessionQueries(projections), projections, updates, scheme,
-                    config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS)).register(http);
+                    config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS),
+                    Duration.ofMillis(config.getLong(AppConfig.HTTP_SSE_HEARTBEAT_MS))).register(http);
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }

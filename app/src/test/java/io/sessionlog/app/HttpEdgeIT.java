@@ -40,7 +40,7 @@ class HttpEdgeIT {
     @BeforeAll
     static void start() {
         app = TestApps.start(PREFIX, Map.of(AppConfig.HTTP_IDLE_TIMEOUT_MS, "2000", AppConfig.HTTP_MAX_CONCURRENT_BODIES, "8",
-                AppConfig.HTTP_MAX_SSE_STREAMS, "2"));
+                AppConfig.HTTP_MAX_SSE_STREAMS, "2", AppConfig.HTTP_SSE_HEARTBEAT_MS, "300"));
         http = new Http(app.httpUrl());
         base = URI.create(app.httpUrl());
     }
@@ -194,15 +194,64 @@ class HttpEdgeIT {
     @Test
     void eventStreamsBeyondTheBoundAre503() throws Exception {
         final HttpRequest stream = request("/v1/sessions/streamed/events").header("Accept", "text/event-stream").GET().build();
-        final var first = client.sendAsync(stream, HttpResponse.BodyHandlers.ofInputStream());
-        final var second = client.sendAsync(stream, HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, first.get().statusCode());
-        assertEquals(200, second.get().statusCode());
+        final List<java.io.InputStream> open = new ArrayList<>();
+        // Streams other tests closed hold their slot until their next write: take the two slots as they free up.
+        org.awaitility.Awaitility.await("two open streams").atMost(Duration.ofSeconds(30)).until(() -> {
+            final var answer = client.sendAsync(stream, HttpResponse.BodyHandlers.ofInputStream()).get();
+            if (answer.statusCode() == 200) {
+                open.add(answer.body());
+            } else {
+                answer.body().close();
+            }
+            return open.size() == 2;
+        });
         final HttpResponse<byte[]> third = send(request("/v1/sessions/streamed/events").header("Accept", "text/event-stream").GET());
         assertEquals(503, third.statusCode());
         assertEquals("1", third.headers().firstValue("Retry-After").orElse(""));
-        first.get().body().close();
-        second.get().body().close();
+        for (final java.io.InputStream body : open) {
+            body.close();
+        }
+        // A stream finds its client gone at its next heartbeat, and frees its slot.
+        org.awaitility.Awaitility.await("a stream slot freed").atMost(Duration.ofSeconds(30)).until(() -> {
+            final var again = client.sendAsync(stream, HttpResponse.BodyHandlers.ofInputStream()).get();
+            again.body().close();
+            return again.statusCode() == 200;
+        });
+    }
+
+    @Test
+    void aLastEventIdAtTheLastPossibleOffsetReplaysNothing() throws Exception {
+        assertEquals(202, http.post("/v1/sessions/replay/events", event("r0")).status());
+        http.awaitGet("/v1/sessions/replay/events", a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(30));
+        assertEquals(List.of(), streamedIds(String.valueOf(Long.MAX_VALUE)), "no event follows the last possible offset");
+        assertEquals(List.of("0"), streamedIds("-1"), "after -1 comes offset 0");
+    }
+
+    /** The ids of the events an SSE stream of session replay sends within two seconds. */
+    private List<String> streamedIds(final String lastEventId) throws Exception {
+        final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.awaitility.Awaitility.await("an SSE slot").atMost(Duration.ofSeconds(30)).until(() -> {
+            final HttpResponse<java.util.stream.Stream<String>> answer = client.sendAsync(request("/v1/sessions/replay/events")
+                    .header("Accept", "text/event-stream").header("Last-Event-ID", lastEventId).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines()).get();
+            if (answer.statusCode() != 200) {
+                answer.body().close();
+                return false;
+            }
+            final Thread reader = new Thread(() -> {
+                try {
+                    answer.body().filter(line -> line.startsWith("id:")).forEach(line -> ids.add(line.substring(3).trim()));
+                } catch (java.io.UncheckedIOException closedByTheTest) {
+                    // The stream ends when the test closes it.
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            reader.join(2_000);
+            answer.body().close();
+            return true;
+        });
+        return ids;
     }
 
     private record Raw(int status, String text) {

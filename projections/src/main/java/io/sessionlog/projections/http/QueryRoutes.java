@@ -48,7 +48,6 @@ public final class QueryRoutes {
     public static final String EVENT_OF_SESSION = "/v1/sessions/{session_id}/events/{event_id}";
     public static final String INSTANCES = "/v1/instances";
     public static final String CORRELATION = "/v1/correlations/{correlation_id}";
-    static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
     private static final int RETRY_AFTER_SECONDS = 1;
     /** Set on an answer read from a standby copy ({@code allow_stale=true}), which may lag the active copy. */
@@ -60,6 +59,7 @@ public final class QueryRoutes {
     private final SessionUpdates updates;
     private final Forwarder forwarder;
     private final int maxSseStreams;
+    private final Duration sseHeartbeat;
     private final java.util.concurrent.Semaphore sseStreams;
     private final ExecutorService streams = Executors.newCachedThreadPool(runnable -> {
         final Thread thread = new Thread(runnable, "sse-stream");
@@ -70,10 +70,12 @@ public final class QueryRoutes {
     /**
      * @param scheme how instances reach each other: {@code http}, or {@code https} when the API is served over TLS
      * @param maxSseStreams event streams this instance serves at once
+     * @param sseHeartbeat how long an idle stream waits before a comment keeps it open, and finds a client gone
      */
     public QueryRoutes(final SessionQueries queries, final Router router, final SessionUpdates updates, final String scheme,
-                       final int maxSseStreams) {
+                       final int maxSseStreams, final Duration sseHeartbeat) {
         this.forwarder = new Forwarder(scheme);
+        this.sseHeartbeat = sseHeartbeat;
         this.maxSseStreams = maxSseStreams;
         this.sseStreams = new java.util.concurrent.Semaphore(maxSseStreams);
         this.queries = queries;
@@ -184,7 +186,7 @@ public final class QueryRoutes {
     /**
      * Server-Sent Events: every matching event from min_offset on, in offset order, as {@code data: <EventDTO>} with
      * the offset as event id (a reconnect with Last-Event-ID resumes after it), then each new one as it is applied;
-     * a comment every 15 s keeps idle connections open; the stream ends when the client goes away.
+     * a comment every heartbeat (http.sse.heartbeat.ms) keeps idle connections open; the stream ends when the client goes away.
      */
     private void stream(final SseClient client, final String id, final EventFilter filter, final Route.Local where) {
         client.keepAlive();
@@ -205,7 +207,7 @@ public final class QueryRoutes {
                         }
                         if (batch.isEmpty()) {
                             try {
-                                update.get(SSE_HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                                update.get(sseHeartbeat.toMillis(), TimeUnit.MILLISECONDS);
                             } catch (java.util.concurrent.TimeoutException idle) {
                                 client.sendComment("heartbeat");
                             }
