@@ -24,6 +24,7 @@ public final class AppConfig extends AbstractConfig {
     public static final String API_KEYS = "http.api.keys";
     public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
     public static final String HTTP_ALLOWED_HOSTS = "http.allowed.hosts";
+    public static final String HTTP_CORS_ALLOWED_ORIGINS = "http.cors.allowed.origins";
     public static final String HTTP_TLS_KEYSTORE_LOCATION = "http.tls.keystore.location";
     public static final String HTTP_TLS_KEYSTORE_PASSWORD = "http.tls.keystore.password";
     public static final String HTTP_TLS_KEYSTORE_TYPE = "http.tls.keystore.type";
@@ -55,6 +56,9 @@ public final class AppConfig extends AbstractConfig {
                     "Without API keys, the names a request's Host header may give besides localhost, 127.0.0.1, [::1] "
                             + "and http.advertised.host; any other is refused (403), so that a web page cannot reach a "
                             + "local instance through DNS rebinding. Not checked when API keys are set.")
+            .define(HTTP_CORS_ALLOWED_ORIGINS, Type.LIST, "", Importance.LOW,
+                    "Web origins (https://console.example.com) whose pages may call the API from a browser (CORS). "
+                            + "Empty: none, so that no web page a user visits can use a local instance.")
             .define(HTTP_IDLE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1_000), Importance.LOW,
                     "A connection or a request whose body sends nothing for this long is closed, so that slow clients "
                             + "cannot hold the server's threads.")

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,6 +119,14 @@ public final class Sessionlog implements AutoCloseable {
             });
             if (config.tls()) {
                 cfg.jetty.addConnector((server, jetty) -> HttpsConnector.create(server, jetty, config));
+            }
+            final List<String> origins = config.getList(AppConfig.HTTP_CORS_ALLOWED_ORIGINS);
+            if (!origins.isEmpty()) {
+                cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+                    rule.exposeHeader("Retry-After");
+                    rule.exposeHeader(QueryRoutes.STALE_HEADER);
+                }));
             }
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.jetty.modifyServletContextHandler(context -> {

@@ -107,6 +107,7 @@ class HttpEdgeIT {
         assertEquals(403, rawRequest("POST /v1/sessions/xsite/events HTTP/1.1\r\nHost: rebound.attacker.example\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").status);
         assertEquals(404, http.get("/v1/sessions/xsite").status(), "nothing was written");
+        assertEquals("", SecurityIT.preflight(client, app.httpUrl(), "https://any.example"), "no CORS unless configured");
     }
 
     @Test

@@ -84,6 +84,7 @@ class SecurityIT {
         settings.put(AppConfig.HTTP_TLS_KEYSTORE_LOCATION, certificates.keystore().toString());
         settings.put(AppConfig.HTTP_TLS_KEYSTORE_PASSWORD, certificates.password());
         settings.put(AppConfig.API_KEYS, "w-key:write,r-key:read");
+        settings.put(AppConfig.HTTP_CORS_ALLOWED_ORIGINS, "https://console.example");
         try (Sessionlog app = Sessionlog.start(settings)) {
             Awaitility.await("ready").atMost(Duration.ofSeconds(60)).until(app::ready);
             assertTrue(app.httpUrl().startsWith("https://"), app.httpUrl());
@@ -92,9 +93,21 @@ class SecurityIT {
             assertEquals(202, send(https, post(app.httpUrl(), "w-key")).statusCode());
             Awaitility.await("stamped").atMost(Duration.ofSeconds(30)).until(() ->
                     send(https, get(app.httpUrl() + "/v1/sessions/tls/events", "r-key")).body().contains("\"offset\":0"));
+            assertEquals("https://console.example", preflight(https, app.httpUrl(), "https://console.example"),
+                    "a configured origin may call the API from a browser");
+            assertEquals("", preflight(https, app.httpUrl(), "https://elsewhere.example"), "no other origin may");
             final URI plain = URI.create(app.httpUrl().replace("https://", "http://") + "/health/live");
             assertPlainHttpRefused(plain);
         }
+    }
+
+    /** The Access-Control-Allow-Origin a browser's preflight of a POST from {@code origin} gets ("" for none). */
+    static String preflight(final HttpClient client, final String base, final String origin) throws Exception {
+        final HttpResponse<String> answer = send(client, HttpRequest.newBuilder(URI.create(base + "/v1/sessions/tls/events"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization,content-type"));
+        return answer.headers().firstValue("Access-Control-Allow-Origin").orElse("");
     }
 
     private static void assertPlaintextRefused(final String bootstrapServers) {
