@@ -101,6 +101,42 @@ class HttpFuzzIT {
                 java.util.stream.Collectors.counting())));
     }
 
+    @Test
+    void readsWithHostileParametersNeverFailTheServer() throws Exception {
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final Random random = new Random(3);
+        final List<String> values = List.of("", "-1", "0", "1", "9223372036854775807", "9223372036854775808", "1e3", "abc",
+                "%00", "%FF", "%E2%80%AE", "x".repeat(5_000), "true", "maybe", "message,tool", "%2C%2C", "null");
+        final List<String> readPaths = List.of("/v1/sessions", "/v1/sessions/{id}", "/v1/sessions/{id}/events",
+                "/v1/sessions/{id}/events/{id}", "/v1/correlations/{id}", "/v1/instances");
+        final List<String> parameters = List.of("min_offset", "limit", "types", "source", "correlation_id", "correlation_root",
+                "include_deleted", "cursor", "agent_id", "user_id", "include", "root", "allow_stale", "scope");
+        final java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            String path = readPaths.get(random.nextInt(readPaths.size()));
+            while (path.contains("{id}")) {
+                path = path.replaceFirst("\\{id}", PATH_IDS.get(random.nextInt(PATH_IDS.size())));
+            }
+            final StringBuilder query = new StringBuilder();
+            for (int p = random.nextInt(4); p > 0; p--) {
+                query.append(query.length() == 0 ? "?" : "&").append(parameters.get(random.nextInt(parameters.size())))
+                        .append('=').append(values.get(random.nextInt(values.size())));
+            }
+            if (random.nextInt(10) == 0) {
+                query.append(query.length() == 0 ? "?" : "&").append("wait_for_data=").append(random.nextInt(2));
+            }
+            final HttpResponse<byte[]> answer = client.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + path + query))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertTrue(answer.statusCode() < 500 || answer.statusCode() == 504, answer.statusCode() + " for GET " + path + query
+                    + "\n" + new String(answer.body(), StandardCharsets.UTF_8));
+            if (answer.statusCode() >= 400) {
+                assertEquals("application/problem+json", answer.headers().firstValue("Content-Type").orElse(""), path + query);
+            }
+            statuses.merge(answer.statusCode(), 1, Integer::sum);
+        }
+        System.out.println("HttpFuzzIT: 300 reads with hostile parameters, answers by status: " + statuses);
+    }
+
     private record Target(String method, String path, byte[] valid, boolean inkeep) {
     }
 
