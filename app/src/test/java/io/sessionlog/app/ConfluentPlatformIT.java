@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.sessionlog.ingest.Fixtures;
 import io.sessionlog.schemas.registry.RestSchemaRegistryClient;
 import io.sessionlog.schemas.registry.SchemaVersion;
 import org.junit.jupiter.api.Test;

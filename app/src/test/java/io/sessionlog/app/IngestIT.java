@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.ingest.Fixtures;
 import io.sessionlog.embedded.junit.SharedKafkaCluster;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.WriteIntent;
@@ -231,10 +232,8 @@ class IngestIT {
         return names;
     }
 
-    private static List<Path> fixtures(final String format) throws IOException {
-        try (var files = Files.list(Path.of(System.getProperty("sessionlog.fixtures"), format))) {
-            return files.sorted().collect(Collectors.toList());
-        }
+    private static List<Path> fixtures(final String format) {
+        return Fixtures.files(format);
     }
 
     private static HttpResponse<String> send(final String method, final String path, final String body) {

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The shared fixtures of ../shared/fixtures (the path comes from the build). */
+/** The inputs of the repository's testdata/ folder (the path comes from the build). */
 public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,7 +19,7 @@ public final class Fixtures {
     }
 
     public static Path dir() {
-        return Path.of(System.getProperty("sessionlog.fixtures", "../../shared/fixtures"));
+        return Path.of(System.getProperty("sessionlog.fixtures", "../testdata"));
     }
 
     public static List<Path> files(final String format) {
@@ -36,6 +36,11 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A file of testdata/ by its path there, such as {@code K/02.json}. */
+    public static byte[] bytes(final String relative) {
+        return bytes(dir().resolve(relative));
     }
 
     /** The cases of bad/cases.json whose route starts with the given prefix. */
