@@ -43,8 +43,21 @@ public final class AppConfig extends AbstractConfig {
     public static final String REGISTRY = "registry";
     private static final Set<String> KNOWN_ROLES = Set.of(INGEST, PROCESSOR, PROJECTIONS, REGISTRY);
 
+    /** Named, so that the configuration reference says what it takes. */
+    private static final ConfigDef.Validator ROLES_VALIDATOR = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(final String name, final Object value) {
+            validateRoles(name, value);
+        }
+
+        @Override
+        public String toString() {
+            return "one or more of " + String.join(", ", List.of(INGEST, PROCESSOR, PROJECTIONS, REGISTRY));
+        }
+    };
+
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
-            .define(ROLES, Type.LIST, List.of(INGEST, PROCESSOR, PROJECTIONS), AppConfig::validateRoles, Importance.HIGH,
+            .define(ROLES, Type.LIST, List.of(INGEST, PROCESSOR, PROJECTIONS), ROLES_VALIDATOR, Importance.HIGH,
                     "Roles this process runs: ingest, processor, projections, registry (comma-separated). The embedded "
                             + "default always runs the registry too.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.HIGH, "Interface the HTTP API listens on.")

@@ -70,8 +70,16 @@ public final class SessionlogCommand implements Runnable {
 
     @Command(name = "keys", mixinStandardHelpOptions = true, description = "List every configuration key.")
     static final class Keys implements Runnable {
+        @Option(names = "--format", description = "text (default): one key a line; markdown: the docs/configuration.md page.",
+                defaultValue = "text")
+        String format;
+
         @Override
         public void run() {
+            if (format.equals("markdown")) {
+                System.out.print(ConfigurationReference.markdown());
+                return;
+            }
             ConfigSource.knownKeys().forEach(key -> System.out.println(key + "    (env " + ConfigSource.ENV_PREFIX
                     + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + ")"));
         }

@@ -33,9 +33,10 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "halves the wait of Kafka's 100 ms default at moderate load; near saturation commits cost "
                             + "throughput, and 100 ms or more does better.")
             .define(THREADS, Type.INT, Runtime.getRuntime().availableProcessors(), Range.atLeast(1), Importance.MEDIUM,
-                    "Stream threads of this instance; default one per core. One thread stamped 42k-47k events/s on the 2-core build machine. "
-                            + "When the processor shares its process with ingest or projections, sessionlog run makes "
-                            + "it 1 unless set: each thread commits on its own, which costs CPU the others need.")
+                    "Stream threads of this instance; default one per core: the processor is CPU-bound, and more "
+                            + "threads than cores measured slower. When the processor shares its process with ingest or "
+                            + "projections, sessionlog run makes it 1 unless set: each thread commits on its own, which "
+                            + "costs CPU the others need.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.")
             .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "

@@ -23,7 +23,7 @@ public final class RegistryConfig extends AbstractConfig {
                     "Port of the registry's REST API; 0 picks a free one.")
             .define(TOPIC, Type.STRING, "_schemas", Importance.LOW,
                     "Compacted topic holding the schemas, shared by every registry instance.")
-            .define(COMPATIBILITY, Type.STRING, "BACKWARD", (name, value) -> CompatibilityLevel.parse(String.valueOf(value)),
+            .define(COMPATIBILITY, Type.STRING, "BACKWARD", ConfigDef.CaseInsensitiveValidString.in(java.util.Arrays.stream(CompatibilityLevel.values()).map(Enum::name).toArray(String[]::new)),
                     Importance.LOW, "Global compatibility level until one is set through PUT /config.");
 
     public RegistryConfig(final Map<?, ?> values) {
