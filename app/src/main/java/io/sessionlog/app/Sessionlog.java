@@ -147,6 +147,7 @@ public final class Sessionlog implements AutoCloseable {
                     AppConfig.API_KEYS, config.httpHost());
         }
         HealthRoutes.register(http, this::states);
+        ApiDocsRoutes.register(http);
         metrics.register(http);
 
         if (config.runs(AppConfig.INGEST)) {
@@ -215,6 +216,11 @@ public final class Sessionlog implements AutoCloseable {
 
     public boolean ready() {
         return states().values().stream().allMatch(s -> s.equals("RUNNING") || s.equals("UP"));
+    }
+
+    /** Every route this process serves, as {@code METHOD path} (the OpenAPI document is checked against it). */
+    List<String> routes() {
+        return ApiDocsRoutes.routes(http);
     }
 
     public String httpUrl() {

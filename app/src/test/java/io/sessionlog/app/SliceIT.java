@@ -138,6 +138,24 @@ class SliceIT {
         assertTrue(text.contains("jvm_memory_used_bytes"));
     }
 
+    @Test
+    void theOpenApiDocumentNamesEveryRegisteredRouteAndNoOther() {
+        final Http.Answer answer = http.get("/openapi.json");
+        assertEquals(200, answer.status());
+        assertEquals("3.1.0", answer.body().get("openapi").asText());
+        final java.util.Set<String> documented = new java.util.TreeSet<>();
+        answer.body().get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(
+                method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
+        assertEquals(new java.util.TreeSet<>(app.routes()), documented);
+    }
+
+    @Test
+    void theRootAnswersAnIndexOfLinks() {
+        final Http.Answer index = http.get("/");
+        assertEquals(200, index.status());
+        assertEquals("/openapi.json", index.body().get("links").get("openapi").asText());
+    }
+
     private static String event(final String id) {
         return "{\"id\":\"" + id + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\",\"source\":\"user\","
                 + "\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"hi\"}]},"

@@ -1,0 +1,58 @@
+package io.sessionlog.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import io.javalin.Javalin;
+import io.javalin.router.ParsedEndpoint;
+import io.sessionlog.http.Json;
+
+/**
+ * {@code GET /openapi.json}, the OpenAPI 3.1 document of every route (its one home is {@code docs/openapi.json}, packed
+ * into the jar), and {@code GET /}, an index of links for a person who opens the server in a browser.
+ */
+final class ApiDocsRoutes {
+
+    static final String OPENAPI = "/openapi.json";
+    private static final String RESOURCE = "/openapi.json";
+
+    private ApiDocsRoutes() {
+    }
+
+    static void register(final Javalin app) {
+        final byte[] document = document();
+        app.get(OPENAPI, ctx -> ctx.contentType("application/json").result(document));
+        app.get("/", ctx -> {
+            final var index = Json.MAPPER.createObjectNode().put("name", "sessionlog")
+                    .put("description", "A Kafka-native event log for AI-agent and conversation platforms");
+            index.putObject("links")
+                    .put("openapi", OPENAPI)
+                    .put("sessions", "/v1/sessions")
+                    .put("health", "/health/ready")
+                    .put("metrics", "/metrics");
+            Json.answer(ctx, 200, index);
+        });
+    }
+
+    /** Every registered route as {@code METHOD path}, the way the OpenAPI document names them. */
+    static List<String> routes(final Javalin app) {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(ParsedEndpoint::getEndpoint)
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
+                .sorted().distinct().toList();
+    }
+
+    private static byte[] document() {
+        try (InputStream in = ApiDocsRoutes.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
