@@ -98,7 +98,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             reject(record, e.getMessage());
         } catch (RuntimeException e) {
             // The record goes to the exception handler half applied: the cached view may hold changes its store never
-            // received, so the next record of this session reads the store again.
+            // received, so the session's next record reads the store again.
             recent.remove(key);
             throw e;
         }
@@ -195,7 +195,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     /**
-     * The chain of the event's correlation root in this session: its first event and this event's position. Events
+     * The chain of the event's correlation root in the session: its first event and this event's position. Events
      * of one request arrive together, so the view carries the current chain and continues it without a store read;
      * the chains store is read only when the root changes, and then keeps the chain being left for a later return.
      */

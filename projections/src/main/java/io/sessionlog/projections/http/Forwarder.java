@@ -73,7 +73,7 @@ final class Forwarder {
             response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
             ctx.status(response.statusCode()).result(response.body());
         } catch (IOException e) {
-            throw Problem.unavailable("the instance holding this session (" + hostPort + ") does not answer: "
+            throw Problem.unavailable("the instance holding the session (" + hostPort + ") does not answer: "
                     + e.getMessage(), RETRY_AFTER_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
