@@ -214,8 +214,9 @@ public final class Sessionlog implements AutoCloseable {
         return states;
     }
 
+    /** Whether {@code /health/ready} answers 200 now. */
     public boolean ready() {
-        return states().values().stream().allMatch(s -> s.equals("RUNNING") || s.equals("UP"));
+        return HealthRoutes.isReady(states());
     }
 
     /** Every route this process serves, as {@code METHOD path} (the OpenAPI document is checked against it). */

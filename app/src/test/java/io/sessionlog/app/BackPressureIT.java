@@ -9,7 +9,7 @@ import java.util.Map;
 
 import io.javalin.Javalin;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.http.Problems;
 import io.sessionlog.ingest.IngestConfig;
 import io.sessionlog.ingest.http.IngestRoutes;

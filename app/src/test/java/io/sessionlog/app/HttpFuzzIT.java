@@ -18,7 +18,7 @@ import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.ingest.Fixtures;
 import io.sessionlog.ingest.fuzz.BodyMutator;
 import io.sessionlog.schemas.Topics;

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 import io.sessionlog.app.load.BulkLoaderProbe;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.ingest.format.InputFormat;
 import io.sessionlog.ingest.format.InvalidInputException;
 import io.sessionlog.ingest.producer.SessionlogProducer;

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.ingest.Fixtures;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.WriteIntent;
 import org.junit.jupiter.api.AfterAll;
@@ -108,8 +108,10 @@ class IngestIT {
         for (final JsonNode badCase : JSON.readTree(Fixtures.bytes("bad/cases.json"))) {
             final String[] route = badCase.get("route").asText().split(" ", 2);
             final String body = badCase.get("body").asText();
+            final long before = TestApps.rawEndOffsets(app, PREFIX);
             final HttpResponse<String> response = send(route[0], route[1], body);
             final String name = badCase.get("name").asText();
+            assertEquals(before, TestApps.rawEndOffsets(app, PREFIX), name + ": nothing of a refused request is written");
             assertEquals(badCase.get("expect_status").asInt(), response.statusCode(), name + ": " + response.body());
             assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""), name);
             final JsonNode problem = JSON.readTree(response.body());

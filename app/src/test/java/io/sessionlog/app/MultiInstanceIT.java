@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.processor.RejectedRecords;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;

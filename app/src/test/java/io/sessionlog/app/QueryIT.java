@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,14 +91,18 @@ class QueryIT {
         post(s, event("first", "message", "user", "c"));
         http.awaitGet(s, a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10));
 
+        final CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
+            final Http.Answer answer = http.get(s + "?min_offset=1&wait_for_data=20");
+            assertEquals(200, answer.status());
+            assertEquals(List.of("second"), ids(answer));
+            return System.nanoTime();
+        });
+        // A write to another session is stamped and visible, and the poll still waits: it waits for its own.
+        post("/v1/sessions/long-poll-other/events", event("elsewhere", "message", "user", "c"));
+        http.awaitGet("/v1/sessions/long-poll-other/events", a -> a.status() == 200 && a.body().get("data").size() == 1,
+                Duration.ofSeconds(10));
+        assertEquals(false, answered.isDone(), "the long-poll returned without an event of its session");
         try (StampedWatch stamped = new StampedWatch(app.bootstrapServers(), new io.sessionlog.schemas.Topics(PREFIX).events())) {
-            final CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
-                final Http.Answer answer = http.get(s + "?min_offset=1&wait_for_data=20");
-                assertEquals(200, answer.status());
-                assertEquals(List.of("second"), ids(answer));
-                return System.nanoTime();
-            });
-            assertEquals(false, answered.isDone());
             post(s, event("second", "message", "ai_agent", "c"));
             final long visible = stamped.awaitFirstRecordNanos(Duration.ofSeconds(20));
             final long afterStampingMillis = (answered.get(20, TimeUnit.SECONDS) - visible) / 1_000_000;

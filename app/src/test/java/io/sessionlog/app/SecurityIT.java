@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
-import io.sessionlog.embedded.junit.TestCertificates;
+import io.sessionlog.testsupport.SharedKafkaCluster;
+import io.sessionlog.testsupport.TestCertificates;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.awaitility.Awaitility;

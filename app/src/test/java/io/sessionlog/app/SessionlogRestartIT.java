@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.sessionlog.ingest.Fixtures;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.LongStream;
 
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.processor.RejectedRecords;
 import io.sessionlog.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,7 +80,9 @@ class SliceIT {
     @Test
     void aRefusedRequestAnswersProblemJsonNamingEveryInvalidItem() {
         final String bad = "[" + event("ok-1") + ",{\"id\":\"x\",\"type\":\"robot\"}]";
+        final long before = TestApps.rawEndOffsets(app, PREFIX);
         final Http.Answer answer = http.post("/v1/sessions/refused/events", bad);
+        assertEquals(before, TestApps.rawEndOffsets(app, PREFIX), "nothing of the refused request was written, the valid item neither");
         assertEquals(400, answer.status());
         assertEquals("application/problem+json", answer.contentType());
         assertEquals(400, answer.body().get("status").asInt());

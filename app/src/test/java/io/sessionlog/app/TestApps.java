@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.sessionlog.embedded.junit.CommittedRecords;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.CommittedRecords;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
@@ -34,6 +34,18 @@ final class TestApps {
         final Sessionlog app = Sessionlog.start(settings);
         new Http(app.httpUrl()).awaitGet("/health/ready", a -> a.status() == 200, Duration.ofSeconds(60));
         return app;
+    }
+
+    /** The sum of the end offsets of the app's events.raw partitions: what a test compares to prove nothing was written. */
+    static long rawEndOffsets(final Sessionlog app, final String prefix) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.of("bootstrap.servers", app.bootstrapServers()), new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            final String topic = new Topics(prefix).raw();
+            return consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList())
+                    .values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     /** Every write intent on the app's events.raw topic so far (read to the end offsets of now). */

@@ -129,7 +129,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** The settings of one combined-mode node of a cluster of {@code nodeCount}: also the forked nodes' settings. */
-    static Properties nodeProperties(final Path dataDir, final int nodeCount, final Map<String, String> overrides,
+    public static Properties nodeProperties(final Path dataDir, final int nodeCount, final Map<String, String> overrides,
                                      final String protocol, final int nodeId, final int brokerPort,
                                      final int controllerPort, final String voters) {
         final int replication = Math.min(3, nodeCount);
@@ -174,7 +174,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** Formats a node's storage (once; a formatted one is kept) and writes its properties file, which it returns. */
-    static Path format(final Path dataDir, final String clusterId, final Properties props, final List<String> scramCredentials)
+    public static Path format(final Path dataDir, final String clusterId, final Properties props, final List<String> scramCredentials)
             throws IOException {
         final Path propsFile = dataDir.resolve("node-" + props.getProperty("node.id") + ".properties");
         try (OutputStream out = Files.newOutputStream(propsFile)) {
@@ -199,7 +199,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return clusterId(dataDir);
     }
 
-    static String clusterId(final Path dataDir) throws IOException {
+    public static String clusterId(final Path dataDir) throws IOException {
         final Path file = dataDir.resolve(CLUSTER_ID_FILE);
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -210,7 +210,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** Waits until {@code nodeCount} brokers are registered with the cluster. */
-    static void awaitBrokers(final String bootstrapServers, final Map<String, String> clientConfig, final int nodeCount,
+    public static void awaitBrokers(final String bootstrapServers, final Map<String, String> clientConfig, final int nodeCount,
                              final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final Map<String, Object> adminConfig = new java.util.HashMap<>(clientConfig);
@@ -238,7 +238,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    static String voters(final List<Integer> controllerPorts) {
+    public static String voters(final List<Integer> controllerPorts) {
         final List<String> voters = new ArrayList<>();
         for (int i = 0; i < controllerPorts.size(); i++) {
             voters.add((i + 1) + "@127.0.0.1:" + controllerPorts.get(i));
@@ -246,7 +246,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return String.join(",", voters);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", 0));

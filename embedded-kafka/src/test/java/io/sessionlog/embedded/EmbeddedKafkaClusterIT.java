@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,11 +23,11 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaClusterIT {
 
-    private static final Path DIR = SharedKafkaCluster.newTestDir("restart");
+    private static final Path DIR = newTestDir("restart");
 
     @AfterAll
     static void cleanUp() {
-        SharedKafkaCluster.deleteRecursively(DIR);
+        deleteRecursively(DIR);
     }
 
     @Test
@@ -60,7 +59,7 @@ class EmbeddedKafkaClusterIT {
 
     @Test
     void threeNodesReplicateATopic() throws Exception {
-        final Path dir = SharedKafkaCluster.newTestDir("three-nodes");
+        final Path dir = newTestDir("three-nodes");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dir).nodes(3).build().start(Duration.ofSeconds(60));
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic("replicated", 2, (short) 3))).all().get(30, TimeUnit.SECONDS);
@@ -68,7 +67,22 @@ class EmbeddedKafkaClusterIT {
                     .get("replicated").partitions().get(0).replicas().size();
             assertEquals(3, replicas);
         } finally {
-            SharedKafkaCluster.deleteRecursively(dir);
+            deleteRecursively(dir);
+        }
+    }
+
+    private static Path newTestDir(final String name) {
+        return Path.of("target", "it-data", name + "-" + System.nanoTime());
+    }
+
+    private static void deleteRecursively(final Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

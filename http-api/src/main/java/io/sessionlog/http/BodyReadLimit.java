@@ -51,10 +51,10 @@ public final class BodyReadLimit implements Filter {
 
     private void refuse(final HttpServletResponse response) throws IOException {
         final Problem busy = Problem.unavailable(limit + " requests with a body are being served (http.max.concurrent.bodies); "
-                + "retry", 1);
+                + "retry");
         final byte[] body = Problems.body(busy).toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(503);
-        response.setHeader("Retry-After", "1");
+        response.setHeader("Retry-After", String.valueOf(Problem.RETRY_AFTER_SECONDS));
         // The body this client announced is not read: close the connection rather than wait for it.
         response.setHeader("Connection", "close");
         response.setContentType(Problems.CONTENT_TYPE);

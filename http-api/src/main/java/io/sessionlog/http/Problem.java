@@ -37,9 +37,16 @@ public final class Problem extends RuntimeException {
     }
 
     /** 503 with Retry-After: the answer while a store is not queryable or Kafka cannot take more. */
-    public static Problem unavailable(final String detail, final int retryAfterSeconds) {
+    /**
+     * Seconds a client waits before it retries what could not be served now (Kafka behind, a store restoring, every
+     * slot taken): the API's one Retry-After.
+     */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    /** 503 with {@code Retry-After}: nothing is wrong with the request; retrying it is safe. */
+    public static Problem unavailable(final String detail) {
         return new Problem(503, "Service unavailable", detail, List.of(),
-                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+                Map.of("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)));
     }
 
     public int status() {

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.sessionlog.embedded.junit.CommittedRecords;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.CommittedRecords;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;

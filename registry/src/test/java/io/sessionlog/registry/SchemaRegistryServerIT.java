@@ -13,7 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.registry.RestSchemaRegistryClient;
 import io.sessionlog.schemas.registry.SchemaVersion;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import io.sessionlog.app.AppConfig;
 import io.sessionlog.app.Sessionlog;
 import io.sessionlog.app.SessionlogCommand;
-import io.sessionlog.embedded.ForkedKafkaCluster;
+import io.sessionlog.testsupport.ForkedKafkaCluster;
 import io.sessionlog.schemas.Topics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.sessionlog.embedded.junit.CommittedRecords;
+import io.sessionlog.testsupport.CommittedRecords;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
 

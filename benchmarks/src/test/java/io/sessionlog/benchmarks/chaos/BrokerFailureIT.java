@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.sessionlog.app.Sessionlog;
-import io.sessionlog.embedded.ForkedKafkaCluster;
-import io.sessionlog.embedded.junit.SharedKafkaCluster;
+import io.sessionlog.testsupport.ForkedKafkaCluster;
+import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;

@@ -5,12 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.sessionlog.http.FieldError;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.SessionPatched;
-import io.sessionlog.schemas.avro.SessionUpserted;
 import io.sessionlog.schemas.avro.WriteIntent;
 
 /**
@@ -164,10 +162,5 @@ public final class IntentReader {
 
     private static WriteIntent intent(final String sessionKey, final Instant now, final Object body) {
         return WriteIntent.newBuilder().setSessionKey(sessionKey).setIngestedAt(now).setIntent(body).build();
-    }
-
-    /** The session upsert of an intent, if it is one (for answers that name the created session). */
-    public static Optional<SessionUpserted> upsertOf(final WriteIntent intent) {
-        return intent.getIntent() instanceof SessionUpserted upsert ? Optional.of(upsert) : Optional.empty();
     }
 }

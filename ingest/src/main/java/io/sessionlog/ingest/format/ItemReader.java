@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.http.FieldError;
 
 /**
  * Reads the fields of one item and collects what is wrong with it, so that a refused request lists every problem

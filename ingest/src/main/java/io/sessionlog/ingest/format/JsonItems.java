@@ -10,15 +10,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.http.FieldError;
-import io.sessionlog.http.Json;
-import io.sessionlog.http.Problem;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Splits a body holding one JSON value or an array of values into items, keeping each item's bytes exactly as sent
  * (the parser's byte offsets delimit them), so the original payload is stored byte for byte.
  */
 public final class JsonItems {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonItems() {
     }
@@ -30,10 +30,10 @@ public final class JsonItems {
 
     private static List<JsonItem> splitUtf8(final byte[] body) {
         if (body.length == 0 || isBlank(body)) {
-            throw Problem.badRequest("the request has no body: send one JSON object or an array of them",
-                    List.of(new FieldError(0, "body", "is empty")));
+            throw new InvalidInputException("the request has no body: send one JSON object or an array of them",
+                    List.of(new FieldError(0, "body", "is empty")), 0);
         }
-        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+        try (JsonParser parser = JSON.createParser(body)) {
             final JsonToken first = parser.nextToken();
             final List<JsonItem> items = new ArrayList<>();
             if (first == JsonToken.START_ARRAY) {
@@ -50,7 +50,7 @@ public final class JsonItems {
         } catch (JsonProcessingException e) {
             throw notJson(e.getOriginalMessage(), e.getLocation());
         } catch (IOException e) {
-            throw Problem.badRequest("the body could not be read: " + e.getMessage(), List.of());
+            throw new InvalidInputException("the body could not be read", List.of(new FieldError(0, "body", "could not be read")), 0);
         }
     }
 
@@ -78,7 +78,7 @@ public final class JsonItems {
                     } else {
                         items.add(new JsonItem(line, parsed.get(0).node(), parsed.get(0).raw()));
                     }
-                } catch (Problem notJson) {
+                } catch (InvalidInputException notJson) {
                     errors.add(new FieldError(line, "line", "is not valid JSON: " + notJson.getMessage()));
                 }
             }
@@ -103,10 +103,10 @@ public final class JsonItems {
         return new JsonItem(index, node, Arrays.copyOfRange(body, start, end));
     }
 
-    private static Problem notJson(final String message, final JsonLocation location) {
+    private static InvalidInputException notJson(final String message, final JsonLocation location) {
         final String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-        return Problem.badRequest("the body is not valid JSON: " + message + where,
-                List.of(new FieldError(0, "body", "is not valid JSON" + where)));
+        return new InvalidInputException("the body is not valid JSON: " + message + where,
+                List.of(new FieldError(0, "body", "is not valid JSON" + where)), 0);
     }
 
     private static boolean isBlank(final byte[] body) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.http.FieldError;
 
 /**
  * JSON escapes can spell what is not Unicode text: an unpaired surrogate ({@code "\ud800"}). Written as UTF-8 (Avro

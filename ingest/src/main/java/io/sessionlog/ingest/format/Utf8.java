@@ -9,8 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import io.sessionlog.http.FieldError;
-import io.sessionlog.http.Problem;
 
 /**
  * Bodies are UTF-8 (RFC 8259 §8.1), strictly: Jackson would guess UTF-16 or UTF-32 from NUL bytes, and lets overlong
@@ -48,7 +46,7 @@ final class Utf8 {
         }
     }
 
-    private static Problem notUtf8(final String why) {
-        return Problem.badRequest("the body is not UTF-8: " + why, List.of(new FieldError(0, "body", "is not UTF-8: " + why)));
+    private static InvalidInputException notUtf8(final String why) {
+        return new InvalidInputException("the body is not UTF-8: " + why, List.of(new FieldError(0, "body", "is not UTF-8: " + why)), 0);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.sessionlog.http.FieldError;
+import io.sessionlog.ingest.format.FieldError;
 import io.sessionlog.ingest.format.InvalidInputException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sessionlog.schemas.avro.WriteIntent;

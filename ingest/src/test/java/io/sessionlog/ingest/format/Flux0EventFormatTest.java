@@ -16,8 +16,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.http.FieldError;
-import io.sessionlog.http.Problem;
 import io.sessionlog.ingest.Fixtures;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
@@ -99,9 +97,8 @@ class Flux0EventFormatTest {
             for (final JsonItem item : JsonItems.split(body)) {
                 Flux0EventFormat.read(item, "zv3h4j5Fjv", errors);
             }
-        } catch (Problem problem) {
-            assertEquals(400, problem.status());
-            errors.addAll(problem.errors());
+        } catch (InvalidInputException refused) {
+            errors.addAll(refused.errors());
         }
         assertFalse(errors.isEmpty(), badCase.get("name").asText() + " was accepted");
         errors.forEach(e -> assertFalse(e.reason().isBlank()));
@@ -120,8 +117,9 @@ class Flux0EventFormatTest {
 
     @Test
     void refusesAnEmptyBodyAndTruncatedJson() {
-        assertEquals(400, assertThrows(Problem.class, () -> JsonItems.split(new byte[0])).status());
-        final Problem truncated = assertThrows(Problem.class, () -> JsonItems.split("{\"id\": \"o5k".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("body", assertThrows(InvalidInputException.class, () -> JsonItems.split(new byte[0])).errors().get(0).field());
+        final InvalidInputException truncated = assertThrows(InvalidInputException.class,
+                () -> JsonItems.split("{\"id\": \"o5k".getBytes(StandardCharsets.UTF_8)));
         assertTrue(truncated.getMessage().contains("not valid JSON"), truncated.getMessage());
     }
 

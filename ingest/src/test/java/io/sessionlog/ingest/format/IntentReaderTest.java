@@ -16,8 +16,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessionlog.http.FieldError;
-import io.sessionlog.http.Problem;
 import io.sessionlog.ingest.Fixtures;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
@@ -49,8 +47,6 @@ class IntentReaderTest {
         try {
             apply(route[0], route[1], body);
         } catch (InvalidInputException e) {
-            errors.addAll(e.errors());
-        } catch (Problem e) {
             errors.addAll(e.errors());
         }
         assertFalse(errors.isEmpty(), badCase.get("name").asText() + " was accepted");

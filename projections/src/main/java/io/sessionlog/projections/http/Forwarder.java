@@ -17,7 +17,6 @@ import io.sessionlog.http.Problem;
 final class Forwarder {
 
     static final String FORWARDED = "X-Sessionlog-Forwarded";
-    private static final int RETRY_AFTER_SECONDS = 1;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** {@code http} or {@code https}: every instance serves the API the same way. */
@@ -45,20 +44,20 @@ final class Forwarder {
         try {
             final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw Problem.unavailable("instance " + hostPort + " answered " + response.statusCode() + "; retry", RETRY_AFTER_SECONDS);
+                throw Problem.unavailable("instance " + hostPort + " answered " + response.statusCode() + "; retry");
             }
             return io.sessionlog.http.Json.MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw Problem.unavailable("instance " + hostPort + " does not answer: " + e.getMessage(), RETRY_AFTER_SECONDS);
+            throw Problem.unavailable("instance " + hostPort + " does not answer: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problem.unavailable("interrupted while asking " + hostPort, RETRY_AFTER_SECONDS);
+            throw Problem.unavailable("interrupted while asking " + hostPort);
         }
     }
 
     void forward(final Context ctx, final String hostPort, final Duration timeout) {
         if (wasForwarded(ctx)) {
-            throw Problem.unavailable("the session's partition is moving between instances; retry", RETRY_AFTER_SECONDS);
+            throw Problem.unavailable("the session's partition is moving between instances; retry");
         }
         final String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(hostPort, ctx.path() + query)))
@@ -74,10 +73,10 @@ final class Forwarder {
             ctx.status(response.statusCode()).result(response.body());
         } catch (IOException e) {
             throw Problem.unavailable("the instance holding the session (" + hostPort + ") does not answer: "
-                    + e.getMessage(), RETRY_AFTER_SECONDS);
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Problem.unavailable("interrupted while asking " + hostPort, RETRY_AFTER_SECONDS);
+            throw Problem.unavailable("interrupted while asking " + hostPort);
         }
     }
 }

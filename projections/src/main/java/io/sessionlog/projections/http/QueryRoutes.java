@@ -49,7 +49,6 @@ public final class QueryRoutes {
     public static final String INSTANCES = "/v1/instances";
     public static final String CORRELATION = "/v1/correlations/{correlation_id}";
     private static final Logger LOG = LoggerFactory.getLogger(QueryRoutes.class);
-    private static final int RETRY_AFTER_SECONDS = 1;
     /** Set on an answer read from a standby copy ({@code allow_stale=true}), which may lag the active copy. */
     public static final String STALE_HEADER = "Sessionlog-Stale";
     private static final int MAX_WAIT_SECONDS = 600;
@@ -136,7 +135,7 @@ public final class QueryRoutes {
             // Each stream holds a thread for as long as its client stays: beyond the bound, 503 and come back later.
             if (!sseStreams.tryAcquire()) {
                 throw Problem.unavailable(maxSseStreams + " event streams are open on this instance (http.max.sse.streams); "
-                        + "retry, or long-poll with wait_for_data", RETRY_AFTER_SECONDS);
+                        + "retry, or long-poll with wait_for_data");
             }
             try {
                 new SseHandler(client -> stream(client, id, filter, where)).handle(ctx);
@@ -316,7 +315,7 @@ public final class QueryRoutes {
         final boolean allowStale = "true".equals(ctx.queryParam("allow_stale"));
         final Route route = router.route(store, key, allowStale);
         if (route instanceof Route.Unavailable unavailable) {
-            throw Problem.unavailable(unavailable.why() + "; retry", RETRY_AFTER_SECONDS);
+            throw Problem.unavailable(unavailable.why() + "; retry");
         }
         if (route instanceof Route.Local local && local.stale()) {
             // A standby copy answers: it may lag the active one, and the caller is told so.
@@ -342,7 +341,7 @@ public final class QueryRoutes {
     }
 
     private static Problem notQueryable(final Throwable e) {
-        return Problem.unavailable("the store is not queryable right now (" + e.getMessage() + "); retry", RETRY_AFTER_SECONDS);
+        return Problem.unavailable("the store is not queryable right now (" + e.getMessage() + "); retry");
     }
 
     private static EventFilter filter(final Context ctx) {

@@ -18,19 +18,4 @@ public interface Router {
     /** One instance: its {@code host:port} and the partitions it holds, active and standby. */
     record Instance(String hostPort, boolean self, List<String> active, List<String> standby) {
     }
-
-    /** A single instance holding everything: for tests and a lone projections role. */
-    static Router local() {
-        return new Router() {
-            @Override
-            public Route route(final String store, final String key, final boolean allowStale) {
-                return new Route.Local(0, false);
-            }
-
-            @Override
-            public List<Instance> instances() {
-                return List.of(new Instance("local", true, List.of("all"), List.of()));
-            }
-        };
-    }
 }

@@ -49,7 +49,6 @@ public final class IngestRoutes {
     public static final String BULK = "/v1/bulk";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
-    private static final int RETRY_AFTER_SECONDS = 1;
 
     private final IntentPublisher publisher;
     private final IntentReader reader;
@@ -73,7 +72,8 @@ public final class IngestRoutes {
         app.delete(FLUX0_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
                 ctx.pathParam("event_id"), Instant.now()))), Scope.WRITE);
         app.post(BULK, this::postBulk, Scope.ADMIN, Scope.WRITE);
-        app.exception(InvalidInputException.class, (e, ctx) -> Problems.write(ctx, Problem.badRequest(e.getMessage(), e.errors())));
+        app.exception(InvalidInputException.class, (e, ctx) -> Problems.write(ctx, Problem.badRequest(e.getMessage(),
+                e.errors().stream().map(error -> new FieldError(error.index(), error.field(), error.reason())).toList())));
         app.exception(TooLargeException.class, (e, ctx) -> Problems.write(ctx, Problem.tooLarge(e.getMessage()
                 + " (" + IngestConfig.MAX_EVENT_BYTES + ")")));
     }
@@ -95,7 +95,7 @@ public final class IngestRoutes {
     private void postBulk(final Context ctx) {
         final InputFormat format = InputFormat.parse(ctx.queryParam("format")).orElseThrow(() -> Problem.badRequest(
                 "format must be E, Y or K", List.of(new FieldError(0, "format", "must be E, Y or K, not " + ctx.queryParam("format")))));
-        final List<FieldError> lineErrors = new ArrayList<>();
+        final List<io.sessionlog.ingest.format.FieldError> lineErrors = new ArrayList<>();
         final List<JsonItem> items = JsonItems.splitLines(ctx.bodyAsBytes(), lineErrors);
         List<WriteIntent> intents = List.of();
         try {
@@ -104,7 +104,7 @@ public final class IngestRoutes {
             lineErrors.addAll(e.errors());
         }
         if (!lineErrors.isEmpty()) {
-            lineErrors.sort(java.util.Comparator.comparingInt(FieldError::index));
+            lineErrors.sort(java.util.Comparator.comparingInt(io.sessionlog.ingest.format.FieldError::index));
             throw new InvalidInputException(lineErrors, items.size());
         }
         final int count = intents.size();
@@ -138,7 +138,7 @@ public final class IngestRoutes {
             LOG.error("writing to Kafka failed", cause);
         }
         return Problem.unavailable("Kafka did not acknowledge the request (" + cause.getMessage()
-                + "); retrying is safe: events are deduplicated by id", RETRY_AFTER_SECONDS);
+                + "); retrying is safe: events are deduplicated by id");
     }
 
     private static ObjectNode acceptedBody(final List<WriteIntent> intents) {

@@ -1,4 +1,4 @@
-package io.sessionlog.embedded.junit;
+package io.sessionlog.testsupport;
 
 import java.time.Duration;
 import java.util.ArrayList;

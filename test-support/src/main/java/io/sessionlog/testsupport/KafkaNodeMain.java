@@ -1,4 +1,4 @@
-package io.sessionlog.embedded;
+package io.sessionlog.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
