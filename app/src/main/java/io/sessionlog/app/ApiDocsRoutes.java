@@ -8,6 +8,7 @@ import java.util.List;
 import io.javalin.Javalin;
 import io.javalin.router.ParsedEndpoint;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.Paths;
 
 /**
  * {@code GET /openapi.json}, the OpenAPI 3.1 document of every route (its one home is {@code docs/openapi.json}, packed
@@ -15,7 +16,6 @@ import io.sessionlog.http.Json;
  */
 final class ApiDocsRoutes {
 
-    static final String OPENAPI = "/openapi.json";
     private static final String RESOURCE = "/openapi.json";
 
     private ApiDocsRoutes() {
@@ -23,15 +23,15 @@ final class ApiDocsRoutes {
 
     static void register(final Javalin app) {
         final byte[] document = document();
-        app.get(OPENAPI, ctx -> ctx.contentType("application/json").result(document));
-        app.get("/", ctx -> {
+        app.get(Paths.OPENAPI, ctx -> ctx.contentType("application/json").result(document));
+        app.get(Paths.INDEX, ctx -> {
             final var index = Json.MAPPER.createObjectNode().put("name", "sessionlog")
                     .put("description", "A Kafka-native event log for AI-agent and conversation platforms");
             index.putObject("links")
-                    .put("openapi", OPENAPI)
-                    .put("sessions", "/v1/sessions")
-                    .put("health", "/health/ready")
-                    .put("metrics", "/metrics");
+                    .put("openapi", Paths.OPENAPI)
+                    .put("sessions", Paths.SESSIONS)
+                    .put("health", Paths.HEALTH_READY)
+                    .put("metrics", Paths.METRICS);
             Json.answer(ctx, 200, index);
         });
     }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.Paths;
 import io.sessionlog.http.Problem;
 
 /** {@code /health/live} (the process answers) and {@code /health/ready} (every Streams app of this process RUNNING). */
@@ -21,8 +22,8 @@ final class HealthRoutes {
 
     /** @param states each running role's state, read at request time */
     static void register(final Javalin app, final Supplier<Map<String, String>> states) {
-        app.get("/health/live", ctx -> Json.answer(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
-        app.get("/health/ready", ctx -> {
+        app.get(Paths.HEALTH_LIVE, ctx -> Json.answer(ctx, 200, Json.MAPPER.createObjectNode().put("status", "UP")));
+        app.get(Paths.HEALTH_READY, ctx -> {
             final Map<String, String> current = states.get();
             final boolean ready = isReady(current);
             final ObjectNode body = Json.MAPPER.createObjectNode().put("status", ready ? "UP" : "DOWN");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +17,11 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,7 +89,8 @@ class PoisonedTopicsIT {
         final String text = java.util.Base64.getEncoder().encodeToString(noise);
         assertEquals(202, http.post("/v1/sessions/large/events", event("large-0", text)).status());
 
-        final List<ConsumerRecord<byte[], byte[]>> rejected = awaitRejected(sent.size() + 1);
+        final List<ConsumerRecord<byte[], byte[]>> rejected = TestApps.awaitRejected(PREFIX, seen -> seen.size() >= sent.size() + 1,
+                Duration.ofSeconds(90));
         for (final String name : sent) {
             final ConsumerRecord<byte[], byte[]> record = rejected.stream()
                     .filter(r -> name.equals(header(r, "test.case"))).findFirst()
@@ -122,22 +118,6 @@ class PoisonedTopicsIT {
         final Http.Answer answer = http.awaitGet("/v1/sessions/" + session + "/events",
                 a -> a.status() == 200 && a.body().get("data").size() >= offsets.size(), Duration.ofSeconds(90));
         assertEquals(offsets, Http.offsets(answer), session);
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> awaitRejected(final int count) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", SharedKafkaCluster.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, PREFIX + "rejected-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(TOPICS.rejected()));
-            final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-            Awaitility.await("rejected records").atMost(Duration.ofSeconds(90)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.size() >= count;
-            });
-            return seen;
-        }
     }
 
     private static ProducerRecord<byte[], byte[]> poison(final byte[] key, final byte[] value, final String name) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +16,10 @@ import java.util.stream.LongStream;
 import io.sessionlog.testsupport.SharedKafkaCluster;
 import io.sessionlog.processor.RejectedRecords;
 import io.sessionlog.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,22 +98,12 @@ class SliceIT {
                 "bootstrap.servers", SharedKafkaCluster.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.raw(), "corrupt".getBytes(StandardCharsets.UTF_8), garbage));
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", SharedKafkaCluster.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, PREFIX + "rejected-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.rejected()));
-            final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
-            Awaitility.await("a rejected record").atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return seen.stream().anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not avro"));
-            });
-            final ConsumerRecord<byte[], byte[]> rejected = seen.stream()
-                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not avro")).findFirst().orElseThrow();
-            assertEquals("processor.deserialize", new String(rejected.headers().lastHeader(RejectedRecords.STAGE).value(), StandardCharsets.UTF_8));
-            assertEquals(topics.raw(), new String(rejected.headers().lastHeader(RejectedRecords.SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
-        }
+        final java.util.function.Predicate<ConsumerRecord<byte[], byte[]>> garbageRecord =
+                r -> new String(r.value(), StandardCharsets.UTF_8).equals("definitely not avro");
+        final ConsumerRecord<byte[], byte[]> rejected = TestApps.awaitRejected(PREFIX,
+                seen -> seen.stream().anyMatch(garbageRecord), Duration.ofSeconds(20)).stream().filter(garbageRecord).findFirst().orElseThrow();
+        assertEquals("processor.deserialize", new String(rejected.headers().lastHeader(RejectedRecords.STAGE).value(), StandardCharsets.UTF_8));
+        assertEquals(topics.raw(), new String(rejected.headers().lastHeader(RejectedRecords.SOURCE_TOPIC).value(), StandardCharsets.UTF_8));
         assertEquals(202, http.post("/v1/sessions/after-corrupt/events", event("after")).status());
         assertEquals(List.of(0L), Http.offsets(http.awaitGet("/v1/sessions/after-corrupt/events",
                 a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10))), "the processor keeps running");

@@ -36,6 +36,27 @@ final class TestApps {
         return app;
     }
 
+    /**
+     * The app's rejected records (read-committed, from the start), polled until {@code done} holds for those seen, or
+     * fails after {@code timeout}.
+     */
+    static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> awaitRejected(final String prefix,
+            final java.util.function.Predicate<List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>> done,
+            final Duration timeout) {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.of("bootstrap.servers", SharedKafkaCluster.bootstrapServers(), "group.id", prefix + "rejected-reader-" + System.nanoTime(),
+                        "auto.offset.reset", "earliest", "isolation.level", "read_committed"),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(new Topics(prefix).rejected()));
+            final List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> seen = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await("rejected records").atMost(timeout).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return done.test(seen);
+            });
+            return seen;
+        }
+    }
+
     /** The sum of the end offsets of the app's events.raw partitions: what a test compares to prove nothing was written. */
     static long rawEndOffsets(final Sessionlog app, final String prefix) {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(

@@ -15,6 +15,11 @@ public final class Json {
     private Json() {
     }
 
+    /** Every time the API answers: RFC 3339 in UTC, fractional seconds only when there are any. */
+    public static String time(final java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
     public static void answer(final Context ctx, final int status, final JsonNode body) {
         ctx.status(status).contentType("application/json").result(body.toString());
     }

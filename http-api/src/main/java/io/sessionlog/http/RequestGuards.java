@@ -64,7 +64,7 @@ public final class RequestGuards {
                         + "keys; add it to http.allowed.hosts", List.of(), Map.of());
             }
         }
-        if (ctx.req().getMethod().equalsIgnoreCase("HEAD") && !ctx.path().startsWith("/health/")) {
+        if (ctx.req().getMethod().equalsIgnoreCase("HEAD") && !ctx.path().startsWith(Paths.HEALTH)) {
             throw new Problem(405, "Method Not Allowed", "HEAD is answered for /health/* only", List.of(), Map.of("Allow", "GET"));
         }
     }

@@ -12,14 +12,14 @@ import org.rocksdb.Options;
  * <p>The events and chains stores' lookups mostly miss: every new event asks whether its id was seen (almost never),
  * and a chain lookup asks for a root not stored yet. Kafka Streams tunes its stores for hits
  * ({@code optimize_filters_for_hits}, no bloom filter on the bottommost level, where with universal compaction most
- * keys end up), so each such miss read an index and a data block: a tenth of the stamper's time. Bloom filters on
+ * keys end up), so each such miss read an index and a data block. Bloom filters on
  * every level and on the memtables answer a miss without reading a block.
  *
  * <p>The session-state store is written once per event, always for a key it already holds (one per session), and is
  * only ever read by key: nothing scans it. Kafka Streams' default skiplist memtable made each write a search through
- * every version of every session in the memtable, about half of the skiplist's 15% of the stamper's time. A hashed
+ * every version of every session in the memtable. A hashed
  * memtable keyed by the whole session key (up to {@value #SESSION_KEY_PREFIX_BYTES} bytes; longer keys share
- * a bucket, still correct) finds the session's bucket directly: +12% events/s in interleaved runs. Hashed memtables
+ * a bucket, still correct) finds the session's bucket directly (decision record 0005). Hashed memtables
  * do not take concurrent writes, which a store written by one stream thread never makes.
  */
 public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {

@@ -48,7 +48,7 @@ public final class ProcessorTopology {
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
 
         // Stores are uncached: with thousands of sessions a commit interval folds few updates per key, while the
-        // cache's sorted map cost ~20% of the stream thread and its flush delayed every commit (measured).
+        // cache's sorted map showed in the stream thread's profile and its flush delayed every commit.
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
         topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes), ProcessorNames.SOURCE);

@@ -42,7 +42,7 @@ public final class BulkLoader {
 
     public BulkLoader(final String baseUrl, final String format, final Optional<String> apiKey, final int batchLines,
                       final int batchBytes) {
-        this.bulkUri = URI.create(baseUrl.replaceAll("/+$", "") + "/v1/bulk?format=" + format);
+        this.bulkUri = URI.create(baseUrl.replaceAll("/+$", "") + io.sessionlog.http.Paths.BULK + "?format=" + format);
         this.apiKey = apiKey;
         this.batchLines = batchLines;
         this.batchBytes = batchBytes;

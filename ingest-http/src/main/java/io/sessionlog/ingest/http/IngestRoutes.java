@@ -13,6 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.Paths;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
@@ -40,13 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestRoutes {
 
-    public static final String SESSIONS = "/v1/sessions";
-    public static final String SESSION = "/v1/sessions/{session_id}";
-    public static final String FLUX0_EVENTS = "/v1/sessions/{session_id}/events";
-    public static final String FLUX0_EVENT = "/v1/sessions/{session_id}/events/{event_id}";
-    public static final String SYLLABLE_EVENTS = "/v1/syllable/events";
-    public static final String INKEEP_EVENTS = "/v1/inkeep/events";
-    public static final String BULK = "/v1/bulk";
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
 
@@ -59,19 +53,19 @@ public final class IngestRoutes {
     }
 
     public void register(final Javalin app) {
-        app.post(FLUX0_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.E, JsonItems.split(ctx.bodyAsBytes()),
+        app.post(Paths.SESSION_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.E, JsonItems.split(ctx.bodyAsBytes()),
                 Optional.of(ctx.pathParam("session_id")), Instant.now())), Scope.WRITE);
-        app.post(SYLLABLE_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.Y, JsonItems.split(ctx.bodyAsBytes()),
+        app.post(Paths.SYLLABLE_EVENTS, ctx -> accepted(ctx, reader.events(InputFormat.Y, JsonItems.split(ctx.bodyAsBytes()),
                 Optional.empty(), Instant.now())), Scope.WRITE);
-        app.post(INKEEP_EVENTS, this::postInkeep, Scope.WRITE);
-        app.post(SESSIONS, ctx -> accepted(ctx, reader.sessions(JsonItems.split(ctx.bodyAsBytes()), Instant.now())), Scope.WRITE);
-        app.patch(SESSION, ctx -> accepted(ctx, List.of(reader.patch(ctx.pathParam("session_id"),
+        app.post(Paths.INKEEP_EVENTS, this::postInkeep, Scope.WRITE);
+        app.post(Paths.SESSIONS, ctx -> accepted(ctx, reader.sessions(JsonItems.split(ctx.bodyAsBytes()), Instant.now())), Scope.WRITE);
+        app.patch(Paths.SESSION, ctx -> accepted(ctx, List.of(reader.patch(ctx.pathParam("session_id"),
                 single(ctx.bodyAsBytes()), Instant.now()))), Scope.WRITE);
-        app.delete(FLUX0_EVENTS, ctx -> accepted(ctx, List.of(reader.deleteFrom(ctx.pathParam("session_id"),
+        app.delete(Paths.SESSION_EVENTS, ctx -> accepted(ctx, List.of(reader.deleteFrom(ctx.pathParam("session_id"),
                 minOffset(ctx), Instant.now()))), Scope.WRITE);
-        app.delete(FLUX0_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
+        app.delete(Paths.SESSION_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
                 ctx.pathParam("event_id"), Instant.now()))), Scope.WRITE);
-        app.post(BULK, this::postBulk, Scope.ADMIN, Scope.WRITE);
+        app.post(Paths.BULK, this::postBulk, Scope.ADMIN, Scope.WRITE);
         app.exception(InvalidInputException.class, (e, ctx) -> Problems.write(ctx, Problem.badRequest(e.getMessage(),
                 e.errors().stream().map(error -> new FieldError(error.index(), error.field(), error.reason())).toList())));
         app.exception(TooLargeException.class, (e, ctx) -> Problems.write(ctx, Problem.tooLarge(e.getMessage()

@@ -1,6 +1,5 @@
 package io.sessionlog.ingest.http;
 
-import java.time.format.DateTimeFormatter;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionlog.http.Json;
@@ -20,7 +19,7 @@ final class InkeepAnswers {
                 .put("id", event.getEventId())
                 .put("type", event.getType())
                 .put("conversationId", event.getConversationId())
-                .put("createdAt", DateTimeFormatter.ISO_INSTANT.format(event.getOccurredAt()))
+                .put("createdAt", Json.time(event.getOccurredAt()))
                 .put("projectId", event.getProjectId())
                 .put("integrationId", event.getIntegrationId());
         Json.putRaw(answer, "properties", event.getPropertiesJson());

@@ -1,7 +1,5 @@
 package io.sessionlog.projections.http;
 
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.TreeMap;
 
@@ -31,7 +29,7 @@ public final class Flux0Dtos {
                 .put("offset", stamped.getOffset());
         Json.putRaw(dto, "data", event.getDataJson());
         dto.put("deleted", event.getDeleted());
-        dto.put("created_at", time(event.getOccurredAt()));
+        dto.put("created_at", Json.time(event.getOccurredAt()));
         Json.putRaw(dto, "metadata", event.getMetadataJson());
         return dto;
     }
@@ -43,7 +41,7 @@ public final class Flux0Dtos {
                 .put("user_id", view.getUserId());
         final ObjectNode offsets = dto.putObject("consumption_offsets");
         new TreeMap<>(view.getConsumptionOffsets()).forEach(offsets::put);
-        dto.put("created_at", time(view.getCreatedAt()));
+        dto.put("created_at", Json.time(view.getCreatedAt()));
         dto.put("title", view.getTitle());
         if (withStats) {
             final ObjectNode stats = dto.putObject("stats");
@@ -51,16 +49,11 @@ public final class Flux0Dtos {
             stats.put("deleted_count", view.getDeletedCount());
             stats.put("duplicate_count", view.getDuplicateCount());
             stats.put("last_offset", view.getLastOffset());
-            stats.put("last_event_at", view.getLastEventAt() == null ? null : time(view.getLastEventAt()));
+            stats.put("last_event_at", view.getLastEventAt() == null ? null : Json.time(view.getLastEventAt()));
             stats.put("last_status", view.getLastStatus());
             final ObjectNode unread = stats.putObject("unread_counts");
             new TreeMap<>(view.getUnreadCounts()).forEach(unread::put);
         }
         return dto;
-    }
-
-    /** RFC 3339 in UTC; fractional seconds only when there are any. */
-    static String time(final Instant instant) {
-        return DateTimeFormatter.ISO_INSTANT.format(instant);
     }
 }

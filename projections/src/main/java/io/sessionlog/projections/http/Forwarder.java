@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import io.javalin.http.Context;
 import io.sessionlog.http.Problem;
+import io.sessionlog.http.Problems;
 
 /**
  * Sends a read to the instance that owns the session and relays its answer as is. A forwarded request carries a
@@ -55,6 +56,7 @@ final class Forwarder {
         }
     }
 
+    /** Relays the owner's answer to this request; the answer is written when it comes, not on this thread. */
     void forward(final Context ctx, final String hostPort, final Duration timeout) {
         if (wasForwarded(ctx)) {
             throw Problem.unavailable("the session's partition is moving between instances; retry");
@@ -66,17 +68,18 @@ final class Forwarder {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        try {
-            final HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        // Asynchronous: a forwarded long-poll waits on the owner without holding a server thread here.
+        ctx.future(() -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            if (failure != null) {
+                final Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                Problems.write(ctx, Problem.unavailable("the instance holding the session (" + hostPort + ") does not answer: "
+                        + cause.getMessage()));
+                return null;
+            }
             response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
             response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
             ctx.status(response.statusCode()).result(response.body());
-        } catch (IOException e) {
-            throw Problem.unavailable("the instance holding the session (" + hostPort + ") does not answer: "
-                    + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Problem.unavailable("interrupted while asking " + hostPort);
-        }
+            return null;
+        }));
     }
 }

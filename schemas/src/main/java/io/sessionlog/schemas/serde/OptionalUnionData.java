@@ -8,7 +8,7 @@ import org.apache.avro.specific.SpecificData;
 /**
  * Avro's specific data model with a short cut for optional fields ({@code ["null", T]}): the branch is known from
  * whether the value is null, where Avro looks the value's schema name up in the union for every field. Our schemas
- * are mostly optional fields, and that look-up was a tenth of the processor's serialization time (measured with JFR).
+ * are mostly optional fields, and that look-up showed in the processor's profile of serialization.
  * Every other union, and every conversion of the generated classes, is Avro's own.
  */
 final class OptionalUnionData extends SpecificData {

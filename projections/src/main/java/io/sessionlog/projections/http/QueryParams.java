@@ -1,0 +1,73 @@
+package io.sessionlog.projections.http;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.javalin.http.Context;
+import io.sessionlog.http.FieldError;
+import io.sessionlog.http.Problem;
+import io.sessionlog.projections.query.EventFilter;
+
+/** The read routes' query parameters: each parsed one way, a wrong value refused with 400 naming it. */
+final class QueryParams {
+
+    /** The longest long-poll a client may ask for ({@code wait_for_data}, seconds). */
+    static final int MAX_WAIT_SECONDS = 600;
+
+    private QueryParams() {
+    }
+
+    static EventFilter filter(final Context ctx) {
+        final long minOffset = longParam(ctx, "min_offset", 0, 0, Long.MAX_VALUE);
+        final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
+        return new EventFilter(minOffset, csv(ctx.queryParams("types")), ctx.queryParam("source"),
+                ctx.queryParam("correlation_id"), ctx.queryParam("correlation_root"), includeDeleted(ctx), limit);
+    }
+
+    static boolean includeDeleted(final Context ctx) {
+        final String includeDeleted = ctx.queryParam("include_deleted");
+        if (includeDeleted != null && !includeDeleted.equals("true") && !includeDeleted.equals("false")) {
+            throw Problem.badRequest("invalid query parameter", List.of(new FieldError(0, "include_deleted", "must be true or false")));
+        }
+        return "true".equals(includeDeleted);
+    }
+
+    static long longParam(final Context ctx, final String name, final long fallback, final long min, final long max) {
+        final String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            final long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name,
+                "must be an integer from " + min + " to " + max)));
+    }
+
+    static long parseOrDefault(final String text, final long fallback) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** Repeated or comma-separated values ({@code ?types=message&types=tool} or {@code ?types=message,tool}). */
+    static Set<String> csv(final List<String> values) {
+        final Set<String> result = new LinkedHashSet<>();
+        values.forEach(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(result::add));
+        return result;
+    }
+
+    /** {@code wait_for_data}: seconds a long-poll may wait, 0 (the default) for none. */
+    static int waitSeconds(final Context ctx) {
+        return (int) longParam(ctx, "wait_for_data", 0, 0, MAX_WAIT_SECONDS);
+    }
+}
