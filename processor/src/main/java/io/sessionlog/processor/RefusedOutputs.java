@@ -46,6 +46,11 @@ final class RefusedOutputs {
         }
     }
 
+    /** Whether nothing is remembered: read on every record, so that the usual case costs one volatile read. */
+    static boolean none() {
+        return empty;
+    }
+
     static Optional<String> reasonFor(final String topic, final int partition, final long offset) {
         if (empty) {
             return Optional.empty();

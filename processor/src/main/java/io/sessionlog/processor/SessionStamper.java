@@ -125,6 +125,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     /** Why the broker refused an output of this record when it was processed before (see RefusedOutputs), or null. */
     private String refusedOutput() {
+        if (RefusedOutputs.none()) {
+            return null; // the common case, on every record: no look-up, no allocation
+        }
         return context.recordMetadata()
                 .flatMap(m -> RefusedOutputs.reasonFor(m.topic(), m.partition(), m.offset()))
                 .orElse(null);
