@@ -1,6 +1,5 @@
 package io.sessionlog.processor;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +41,6 @@ import org.slf4j.LoggerFactory;
 final class SessionStamper implements Processor<String, WriteIntent, String, Object> {
 
     static final String DEFAULT_CONSUMER = "client";
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SessionStamper.class);
 
@@ -165,10 +163,13 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (view.getConversationId() == null) {
             view.setConversationId(event.getConversationId());
         }
+        if (view.getUserId() == null && event.getUserId() != null) {
+            // A session created by its events learns its user from them (Syllable user_id, Inkeep userProperties).
+            view.setUserId(event.getUserId());
+        }
         final long offset = view.getLastOffset() + 1;
         final Correlation link = link(key, view, event, offset);
-        // The original bytes stay on events.raw; the stamped stream carries the canonical fields.
-        event.setRaw(EMPTY);
+        // The stamped event keeps the producer's document (raw): a consumer of events alone reads everything sent.
         final StampedEvent stamped = StampedEvent.newBuilder()
                 .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(link)
                 .setIngestedAt(ingestedAt).setStampedAt(Instant.now()).build();

@@ -110,7 +110,8 @@ class ProjectionsTopologyTest {
                 + "\"offset\":0,\"data\":{\"type\":\"message\",\"parts\":[]},\"deleted\":false,"
                 + "\"created_at\":\"2025-01-29T09:27:41Z\",\"metadata\":null}", event.toString());
         final var session = Flux0Dtos.session(queries.session("zv3h4j5Fjv", HERE).orElseThrow(), false);
-        assertEquals("{\"id\":\"zv3h4j5Fjv\",\"agent_id\":null,\"user_id\":null,\"consumption_offsets\":{\"client\":0},"
+        // SessionDTO requires agent_id and user_id as strings: a session that never learned them shows "unknown".
+        assertEquals("{\"id\":\"zv3h4j5Fjv\",\"agent_id\":\"unknown\",\"user_id\":\"unknown\",\"consumption_offsets\":{\"client\":0},"
                 + "\"created_at\":\"2025-01-29T09:27:41Z\",\"title\":null}", session.toString());
     }
 

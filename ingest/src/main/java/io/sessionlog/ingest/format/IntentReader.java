@@ -44,7 +44,8 @@ public final class IntentReader {
             if (!UnicodeText.check(item, errors)) {
                 continue;
             }
-            readEvent(format, item, pathSession, now, errors).filter(event -> checkIds(event.event(), item.index(), errors))
+            readEvent(format, item, pathSession, now, errors).map(IntentReader::withCorrelation)
+                    .filter(event -> checkIds(event.event(), item.index(), errors))
                     .ifPresent(event -> intents.add(intent(event.sessionKey(), now,
                             EventAppended.newBuilder().setEvent(event.event()).build())));
         }
@@ -111,6 +112,17 @@ public final class IntentReader {
             return Optional.empty();
         }
         return checkSessionKey(session.asText(), item.index(), BULK_SESSION_FIELD, errors) ? Optional.of(session.asText()) : Optional.empty();
+    }
+
+    /**
+     * Every event has a correlation id: one whose origin has none (Syllable, Inkeep) is a root of its own, its event
+     * id, so that the enriched topic, the correlation index and /v1/correlations all see the same value.
+     */
+    private static ReadEvent withCorrelation(final ReadEvent read) {
+        if (read.event().getCorrelationId() == null) {
+            read.event().setCorrelationId(read.event().getEventId());
+        }
+        return read;
     }
 
     private static boolean checkIds(final CanonicalEvent event, final int index, final List<FieldError> errors) {

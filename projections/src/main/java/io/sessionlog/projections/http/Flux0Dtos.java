@@ -1,11 +1,16 @@
 package io.sessionlog.projections.http;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionlog.http.Json;
+import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 
@@ -15,6 +20,9 @@ import io.sessionlog.schemas.avro.StampedEvent;
  */
 public final class Flux0Dtos {
 
+    /** SessionDTO requires agent_id and user_id: a session that never learned them shows this. */
+    public static final String UNKNOWN = "unknown";
+
     private Flux0Dtos() {
     }
 
@@ -22,23 +30,64 @@ public final class Flux0Dtos {
         final CanonicalEvent event = stamped.getEvent();
         final ObjectNode dto = Json.MAPPER.createObjectNode()
                 .put("id", event.getEventId())
-                .put("correlation_id", event.getCorrelationId())
-                // flux0's EventTypeDTO: the kind (Syllable's and Inkeep's own type strings stay in the Avro record).
-                .put("type", event.getKind().name().toLowerCase(Locale.ROOT))
-                .put("source", event.getSource())
+                .put("correlation_id", Flux0View.correlationId(event))
+                .put("type", Flux0View.type(event))
+                .put("source", Flux0View.source(event))
                 .put("offset", stamped.getOffset());
-        Json.putRaw(dto, "data", event.getDataJson());
+        if (event.getOrigin() == Origin.FLUX0) {
+            Json.putRaw(dto, "data", event.getDataJson() != null ? event.getDataJson() : "{}");
+        } else {
+            dto.set("data", originData(event));
+        }
         dto.put("deleted", event.getDeleted());
         dto.put("created_at", Json.time(event.getOccurredAt()));
-        Json.putRaw(dto, "metadata", event.getMetadataJson());
+        if (event.getOrigin() == Origin.FLUX0) {
+            Json.putRaw(dto, "metadata", event.getMetadataJson());
+        } else {
+            dto.putObject("metadata").put("origin", event.getOrigin().name().toLowerCase(Locale.ROOT))
+                    .put("schema_ref", event.getSchemaRef());
+        }
         return dto;
+    }
+
+    /**
+     * A Syllable or Inkeep event's own fields, whole: the document the producer sent (unknown extra fields included),
+     * or, for a record stamped before the events topic kept it, the fields sessionlog read from it.
+     */
+    static ObjectNode originData(final CanonicalEvent event) {
+        final ByteBuffer raw = event.getRaw();
+        if (raw != null && raw.remaining() > 0) {
+            try {
+                final JsonNode sent = Json.MAPPER.readTree(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining());
+                if (sent instanceof ObjectNode object) {
+                    return object;
+                }
+            } catch (IOException unreadable) {
+                // ingest accepted it as a JSON object; fall back to the fields read from it
+            }
+        }
+        final ObjectNode data = Json.MAPPER.createObjectNode();
+        if (event.getOrigin() == Origin.INKEEP) {
+            data.put("type", event.getType()).put("conversationId", event.getConversationId())
+                    .put("projectId", event.getProjectId()).put("integrationId", event.getIntegrationId())
+                    .put("entityType", event.getEntityType());
+            Json.putRaw(data, "properties", event.getPropertiesJson());
+            Json.putRaw(data, "userProperties", event.getUserPropertiesJson());
+        } else {
+            data.put("source", event.getSource()).put("source_id", event.getSourceId()).put("category", event.getCategory())
+                    .put("type", event.getType()).put("description", event.getDescription())
+                    .put("user_id", event.getUserId()).put("conversation_id", event.getConversationId())
+                    .put("session_id", event.getSessionId());
+            Json.putRaw(data, "attributes", event.getAttributesJson());
+        }
+        return data;
     }
 
     public static ObjectNode session(final SessionView view, final boolean withStats) {
         final ObjectNode dto = Json.MAPPER.createObjectNode()
                 .put("id", view.getId())
-                .put("agent_id", view.getAgentId())
-                .put("user_id", view.getUserId());
+                .put("agent_id", view.getAgentId() != null ? view.getAgentId() : UNKNOWN)
+                .put("user_id", view.getUserId() != null ? view.getUserId() : UNKNOWN);
         final ObjectNode offsets = dto.putObject("consumption_offsets");
         new TreeMap<>(view.getConsumptionOffsets()).forEach(offsets::put);
         dto.put("created_at", Json.time(view.getCreatedAt()));
@@ -51,6 +100,8 @@ public final class Flux0Dtos {
             stats.put("last_offset", view.getLastOffset());
             stats.put("last_event_at", view.getLastEventAt() == null ? null : Json.time(view.getLastEventAt()));
             stats.put("last_status", view.getLastStatus());
+            stats.put("origin", view.getOrigin().name().toLowerCase(Locale.ROOT));
+            stats.put("conversation_id", view.getConversationId());
             final ObjectNode unread = stats.putObject("unread_counts");
             new TreeMap<>(view.getUnreadCounts()).forEach(unread::put);
         }

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Problem;
 import io.sessionlog.projections.query.EventFilter;
+import io.sessionlog.projections.query.Flux0View;
 
 /** The read routes' query parameters: each parsed one way, a wrong value refused with 400 naming it. */
 final class QueryParams {
@@ -22,8 +23,22 @@ final class QueryParams {
     static EventFilter filter(final Context ctx) {
         final long minOffset = longParam(ctx, "min_offset", 0, 0, Long.MAX_VALUE);
         final int limit = (int) longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
-        return new EventFilter(minOffset, csv(ctx.queryParams("types")), ctx.queryParam("source"),
+        final Set<String> types = csv(ctx.queryParams("types"));
+        types.forEach(type -> oneOf("types", type, Flux0View.TYPES));
+        final String source = ctx.queryParam("source");
+        if (source != null) {
+            oneOf("source", source, Flux0View.SOURCES);
+        }
+        return new EventFilter(minOffset, types, source,
                 ctx.queryParam("correlation_id"), ctx.queryParam("correlation_root"), includeDeleted(ctx), limit);
+    }
+
+    /** flux0 and Parlant refuse a value outside the enum; a filter that can match nothing would hide the mistake. */
+    private static void oneOf(final String name, final String value, final List<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name,
+                    "must be one of " + String.join(", ", allowed) + ", not " + value)));
+        }
     }
 
     static boolean includeDeleted(final Context ctx) {
