@@ -201,6 +201,17 @@ class QueryIT {
                 assertEquals(event, correlated.get(0).get("event"), "found by its correlation id");
                 read++;
             }
+            // ?shape=origin: each event as its origin sent it (Inkeep's answer shape, with what was sent).
+            for (final JsonNode origin : http.get("/v1/sessions/" + session + "/events?shape=origin").body().get("data")) {
+                final String id = origin.has("id") && sentById.containsKey(origin.get("id").asText()) ? origin.get("id").asText() : null;
+                final JsonNode sent = id != null ? sentById.get(id) : sentById.values().stream().filter(origin::equals).findFirst().orElse(null);
+                assertTrue(sent != null, "a Syllable event reads back as sent: " + origin);
+                sent.fieldNames().forEachRemaining(field -> {
+                    if (!field.equals("createdAt")) {
+                        assertEquals(sent.get(field), origin.get(field), field + " as sent");
+                    }
+                });
+            }
             assertEquals(events.body().get("data").size(), http.get("/v1/sessions/" + session + "/events?types=custom")
                     .body().get("data").size(), "?types= matches the type shown");
             final JsonNode dto = http.get("/v1/sessions/" + session).body();
@@ -223,6 +234,18 @@ class QueryIT {
         }
         assertEquals(sentById.size(), consumed);
         assertEquals("c-84312", sessions.stream().filter("c-84312"::equals).findFirst().orElseThrow());
+    }
+
+    @Test
+    void aFlux0EventReadsBackInItsOwnShapeWithExtraFieldsAndOurOffset() {
+        final String s = "/v1/sessions/shape-origin/events";
+        post(s, "{\"id\":\"o1\",\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"user\",\"offset\":7,"
+                + "\"data\":{},\"created_at\":\"2025-01-29T09:27:41Z\",\"extra\":{\"kept\":true}}");
+        final JsonNode origin = http.awaitGet(s + "?shape=origin", a -> a.status() == 200 && a.body().get("data").size() == 1,
+                Duration.ofSeconds(10)).body().get("data").get(0);
+        assertEquals(0, origin.get("offset").asInt(), "sessionlog's offset");
+        assertEquals(true, origin.get("extra").get("kept").asBoolean(), "an unknown field sent comes back");
+        assertEquals(400, http.get(s + "?shape=syllable").status());
     }
 
     @Test

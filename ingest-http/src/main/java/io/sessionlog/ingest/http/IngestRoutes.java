@@ -13,6 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.OriginShapes;
 import io.sessionlog.http.Paths;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
@@ -78,10 +79,10 @@ public final class IngestRoutes {
         final boolean array = startsWithArray(body);
         publish(ctx, intents, () -> {
             if (!array) {
-                return InkeepAnswers.selectConversationEvent(eventOf(intents.get(0)));
+                return OriginShapes.selectConversationEvent(eventOf(intents.get(0)), false);
             }
             final ArrayNode events = Json.MAPPER.createArrayNode();
-            intents.forEach(i -> events.add(InkeepAnswers.selectConversationEvent(eventOf(i))));
+            intents.forEach(i -> events.add(OriginShapes.selectConversationEvent(eventOf(i), false)));
             return events;
         }, 200);
     }

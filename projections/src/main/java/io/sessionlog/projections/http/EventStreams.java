@@ -7,7 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
@@ -51,14 +53,15 @@ final class EventStreams {
     }
 
     /** Starts a stream of this instance's own session; beyond the bound, 503 and come back later. */
-    void serve(final Context ctx, final String id, final EventFilter filter, final Route.Local where) {
+    void serve(final Context ctx, final String id, final EventFilter filter, final Route.Local where,
+               final Function<StampedEvent, ObjectNode> shape) {
         // Each stream holds a thread for as long as its client stays.
         if (!slots.tryAcquire()) {
             throw Problem.unavailable(maxStreams + " event streams are open on this instance (http.max.sse.streams); "
                     + "retry, or long-poll with wait_for_data");
         }
         try {
-            new SseHandler(client -> stream(client, id, filter, where)).handle(ctx);
+            new SseHandler(client -> stream(client, id, filter, where, shape)).handle(ctx);
         } catch (RuntimeException e) {
             slots.release();
             throw e;
@@ -70,7 +73,8 @@ final class EventStreams {
      * the offset as event id (a reconnect with Last-Event-ID resumes after it), then each new one as it is applied;
      * a comment every heartbeat (http.sse.heartbeat.ms) keeps idle connections open; the stream ends when the client goes away.
      */
-    private void stream(final SseClient client, final String id, final EventFilter filter, final Route.Local where) {
+    private void stream(final SseClient client, final String id, final EventFilter filter, final Route.Local where,
+                        final Function<StampedEvent, ObjectNode> shape) {
         client.keepAlive();
         final String lastEventId = client.ctx().header("Last-Event-ID");
         // The offset after the last one seen; Long.MAX_VALUE stays itself (no event can follow it) instead of wrapping to 0.
@@ -84,7 +88,7 @@ final class EventStreams {
                     try {
                         final List<StampedEvent> batch = queries.events(id, filter.from(next), where);
                         for (final StampedEvent event : batch) {
-                            client.sendEvent("message", Flux0Dtos.event(event).toString(), String.valueOf(event.getOffset()));
+                            client.sendEvent("message", shape.apply(event).toString(), String.valueOf(event.getOffset()));
                             next = event.getOffset() + 1;
                         }
                         if (batch.isEmpty()) {

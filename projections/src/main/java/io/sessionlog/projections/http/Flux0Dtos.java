@@ -1,13 +1,11 @@
 package io.sessionlog.projections.http;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.OriginShapes;
 import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.Origin;
@@ -51,20 +49,33 @@ public final class Flux0Dtos {
     }
 
     /**
+     * The event as its origin sent it ({@code ?shape=origin}): a Syllable {@code Event} as sent, Inkeep's
+     * {@code SelectConversationEvent} as its route answers (with any extra fields sent), a flux0 {@code EventDTO} as
+     * sent with its id and sessionlog's offset. Unknown extra fields the producer sent come back too.
+     */
+    public static ObjectNode originEvent(final StampedEvent stamped) {
+        final CanonicalEvent event = stamped.getEvent();
+        return switch (event.getOrigin()) {
+            case INKEEP -> OriginShapes.selectConversationEvent(event, true);
+            case FLUX0 -> {
+                final ObjectNode sent = OriginShapes.sent(event);
+                final ObjectNode dto = sent != null ? sent : event(stamped);
+                dto.put("id", event.getEventId());
+                dto.put("offset", stamped.getOffset());
+                yield dto;
+            }
+            default -> originData(event);
+        };
+    }
+
+    /**
      * A Syllable or Inkeep event's own fields, whole: the document the producer sent (unknown extra fields included),
      * or, for a record stamped before the events topic kept it, the fields sessionlog read from it.
      */
     static ObjectNode originData(final CanonicalEvent event) {
-        final ByteBuffer raw = event.getRaw();
-        if (raw != null && raw.remaining() > 0) {
-            try {
-                final JsonNode sent = Json.MAPPER.readTree(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining());
-                if (sent instanceof ObjectNode object) {
-                    return object;
-                }
-            } catch (IOException unreadable) {
-                // ingest accepted it as a JSON object; fall back to the fields read from it
-            }
+        final ObjectNode sent = OriginShapes.sent(event);
+        if (sent != null) {
+            return sent;
         }
         final ObjectNode data = Json.MAPPER.createObjectNode();
         if (event.getOrigin() == Origin.INKEEP) {

@@ -4,12 +4,15 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Problem;
 import io.sessionlog.projections.query.EventFilter;
 import io.sessionlog.projections.query.Flux0View;
+import io.sessionlog.schemas.avro.StampedEvent;
 
 /** The read routes' query parameters: each parsed one way, a wrong value refused with 400 naming it. */
 final class QueryParams {
@@ -79,6 +82,19 @@ final class QueryParams {
         final Set<String> result = new LinkedHashSet<>();
         values.forEach(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(result::add));
         return result;
+    }
+
+    /**
+     * {@code shape}: {@code flux0} (the default) answers every event as a flux0 EventDTO, {@code origin} as its origin
+     * sent it (Flux0Dtos.originEvent).
+     */
+    static Function<StampedEvent, ObjectNode> shape(final Context ctx) {
+        final String shape = ctx.queryParam("shape");
+        if (shape == null || shape.equals("flux0")) {
+            return Flux0Dtos::event;
+        }
+        oneOf("shape", shape, List.of("flux0", "origin"));
+        return Flux0Dtos::originEvent;
     }
 
     /** {@code wait_for_data}: seconds a long-poll may wait, 0 (the default) for none. */

@@ -81,7 +81,7 @@ public final class QueryRoutes {
         final String id = ctx.pathParam("session_id");
         final String eventId = ctx.pathParam("event_id");
         local(ctx, id, Duration.ofSeconds(30), where -> {
-            final ObjectNode dto = Queryable.queryable(() -> queries.event(id, eventId, where)).map(Flux0Dtos::event)
+            final ObjectNode dto = Queryable.queryable(() -> queries.event(id, eventId, where)).map(QueryParams.shape(ctx))
                     .orElseThrow(() -> Problem.notFound("event " + eventId + " is unknown in session " + id));
             Json.answer(ctx, 200, dto);
             return null;
@@ -106,7 +106,7 @@ public final class QueryRoutes {
         }
         final Route.Local where = (Route.Local) route;
         if (sse) {
-            eventStreams.serve(ctx, id, filter, where);
+            eventStreams.serve(ctx, id, filter, where, QueryParams.shape(ctx));
             return;
         }
         final List<StampedEvent> now = Queryable.queryable(() -> queries.events(id, filter, where));
@@ -187,7 +187,8 @@ public final class QueryRoutes {
     private static void answerEvents(final Context ctx, final List<StampedEvent> events) {
         final ObjectNode body = Json.MAPPER.createObjectNode();
         final ArrayNode data = body.putArray("data");
-        events.forEach(e -> data.add(Flux0Dtos.event(e)));
+        final var shape = QueryParams.shape(ctx);
+        events.forEach(e -> data.add(shape.apply(e)));
         Json.answer(ctx, 200, body);
     }
 
