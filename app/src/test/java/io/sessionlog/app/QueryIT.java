@@ -234,6 +234,18 @@ class QueryIT {
         }
         assertEquals(sentById.size(), consumed);
         assertEquals("c-84312", sessions.stream().filter("c-84312"::equals).findFirst().orElseThrow());
+        // Listing sessions by origin and by conversation.
+        final java.util.Set<String> syllable = new java.util.TreeSet<>();
+        http.get("/v1/sessions?origin=syllable&limit=1000").body().get("data").forEach(v -> syllable.add(v.get("id").asText()));
+        final java.util.Set<String> inkeep = new java.util.TreeSet<>();
+        http.get("/v1/sessions?origin=inkeep&limit=1000").body().get("data").forEach(v -> inkeep.add(v.get("id").asText()));
+        assertTrue(syllable.contains("c-84312") && !inkeep.contains("c-84312"), syllable + " / " + inkeep);
+        assertTrue(!inkeep.isEmpty() && java.util.Collections.disjoint(syllable, inkeep));
+        // Y/01 names its session and the conversation c-84312; Y/03 names only the conversation, its session.
+        assertEquals(List.of("b5c1e7f2-3c1d-4a55-9f0e-1d2a3b4c5d6e", "c-84312"), java.util.stream.StreamSupport.stream(
+                http.get("/v1/sessions?conversation_id=c-84312").body().get("data").spliterator(), false)
+                .map(v -> v.get("id").asText()).toList());
+        assertEquals("origin", http.get("/v1/sessions?origin=banana").body().get("errors").get(0).get("field").asText());
     }
 
     @Test

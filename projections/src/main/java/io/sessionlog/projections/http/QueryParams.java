@@ -97,6 +97,17 @@ final class QueryParams {
         return Flux0Dtos::originEvent;
     }
 
+    /** {@code origin} and {@code conversation_id} of a session listing, as one test of each view (all when absent). */
+    static java.util.function.Predicate<io.sessionlog.schemas.avro.SessionView> sessionFilter(final Context ctx) {
+        final String origin = ctx.queryParam("origin");
+        if (origin != null) {
+            oneOf("origin", origin, List.of("flux0", "syllable", "inkeep"));
+        }
+        final String conversation = ctx.queryParam("conversation_id");
+        return view -> (origin == null || origin.equalsIgnoreCase(view.getOrigin().name()))
+                && (conversation == null || conversation.equals(view.getConversationId()));
+    }
+
     /** {@code wait_for_data}: seconds a long-poll may wait, 0 (the default) for none. */
     static int waitSeconds(final Context ctx) {
         return (int) longParam(ctx, "wait_for_data", 0, 0, MAX_WAIT_SECONDS);

@@ -1,6 +1,7 @@
 package io.sessionlog.projections.http;
 
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +11,7 @@ import io.sessionlog.http.Json;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionQueries;
+import io.sessionlog.schemas.avro.SessionView;
 
 /** {@code GET /v1/sessions}: one page gathered from every instance's partitions and merged by id. */
 final class SessionListing {
@@ -36,8 +38,9 @@ final class SessionListing {
         final String cursor = ctx.queryParam("cursor");
         final int limit = (int) QueryParams.longParam(ctx, "limit", 100, 1, 1_000);
         final boolean stats = QueryParams.csv(ctx.queryParams("include")).contains("stats");
+        final Predicate<SessionView> also = QueryParams.sessionFilter(ctx);
         if ("local".equals(ctx.queryParam("scope"))) {
-            Json.answer(ctx, 200, localPage(agentId, userId, cursor, limit, stats));
+            Json.answer(ctx, 200, localPage(agentId, userId, also, cursor, limit, stats));
             return;
         }
         final String query = ctx.queryString() == null ? "scope=local" : ctx.queryString() + "&scope=local";
@@ -45,7 +48,7 @@ final class SessionListing {
         boolean morePossible = false;
         for (final Router.Instance instance : router.instances()) {
             final JsonNode page = instance.self()
-                    ? localPage(agentId, userId, cursor, limit, stats)
+                    ? localPage(agentId, userId, also, cursor, limit, stats)
                     : forwarder.get(instance.hostPort(), ctx.path() + "?" + query, ctx.header("Authorization"));
             page.get("data").forEach(session -> merged.put(session.get("id").asText(), session));
             morePossible |= page.get("data").size() >= limit;
@@ -58,10 +61,10 @@ final class SessionListing {
         Json.answer(ctx, 200, body);
     }
 
-    private JsonNode localPage(final String agentId, final String userId, final String cursor,
-                                                              final int limit, final boolean stats) {
+    private JsonNode localPage(final String agentId, final String userId, final Predicate<SessionView> also,
+                               final String cursor, final int limit, final boolean stats) {
         final ArrayNode data = Json.MAPPER.createArrayNode();
-        Queryable.queryable(() -> queries.sessions(agentId, userId, cursor, limit, Route.Local.EVERY_LOCAL_PARTITION))
+        Queryable.queryable(() -> queries.sessions(agentId, userId, also, cursor, limit, Route.Local.EVERY_LOCAL_PARTITION))
                 .forEach(view -> data.add(Flux0Dtos.session(view, stats)));
         return Json.MAPPER.createObjectNode().set("data", data);
     }

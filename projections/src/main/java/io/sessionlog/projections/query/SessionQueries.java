@@ -72,15 +72,19 @@ public final class SessionQueries {
      * This instance's sessions (every local partition) of an agent and/or a user, or all of them, ordered by session
      * key, after {@code cursor}, at most {@code limit}.
      */
-    public List<SessionView> sessions(final String agentId, final String userId, final String cursor, final int limit,
-                                      final Route.Local where) {
+    /**
+     * Sessions after {@code cursor} in id order, at most {@code limit}: of an agent and/or a user when given (through
+     * the owner index), and only those {@code also} accepts (origin, conversation: checked on each view).
+     */
+    public List<SessionView> sessions(final String agentId, final String userId, final java.util.function.Predicate<SessionView> also,
+                                      final String cursor, final int limit, final Route.Local where) {
         final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, where);
         final List<SessionView> page = new ArrayList<>();
         if (agentId == null && userId == null) {
             try (KeyValueIterator<String, SessionView> all = cursor == null ? views.all() : views.range(cursor, null)) {
                 while (all.hasNext() && page.size() < limit) {
                     final var entry = all.next();
-                    if (cursor == null || entry.key.compareTo(cursor) > 0) {
+                    if ((cursor == null || entry.key.compareTo(cursor) > 0) && also.test(entry.value)) {
                         page.add(entry.value);
                     }
                 }
@@ -96,7 +100,7 @@ public final class SessionQueries {
                     continue;
                 }
                 final SessionView view = views.get(session);
-                if (view != null && (userId == null || userId.equals(view.getUserId()))) {
+                if (view != null && (userId == null || userId.equals(view.getUserId())) && also.test(view)) {
                     page.add(view);
                 }
             }
