@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -57,43 +58,51 @@ public final class RejectedRecords {
         return headers;
     }
 
-    private static ProducerRecord<byte[], byte[]> rejected(final String rejectedTopic, final ErrorHandlerContext context,
-                                                           final String stage, final Exception error) {
-        final String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        LOG.warn("rejected {}-{}@{} at {}: {}", context.topic(), context.partition(), context.offset(), stage, reason);
-        // A record whose rejected copy the broker refused already (too large) is rejected without its bytes, which
-        // stay on the source topic at the position the headers give: with them, it would be refused forever.
-        final boolean refusedBefore = RefusedOutputs.reasonFor(context.topic(), context.partition(), context.offset()).isPresent();
-        return new ProducerRecord<>(rejectedTopic, null, context.sourceRawKey(), refusedBefore ? null : context.sourceRawValue(),
-                headers(context.headers(), reason, stage, context.topic(), context.partition(), context.offset()));
+    private static String reasonOf(final Exception error) {
+        return error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     }
 
     private static byte[] utf8(final String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String topicOf(final Map<String, ?> configs) {
-        final Object topic = configs.get(TOPIC_CONFIG);
-        if (topic == null) {
-            throw new IllegalStateException(TOPIC_CONFIG + " is missing from the Streams configuration");
-        }
-        return topic.toString();
-    }
-
-    /** A record whose bytes cannot be read (corrupt, not Avro, unknown schema id). */
-    public static final class Unreadable implements DeserializationExceptionHandler {
+    /** What every handler shares: the rejected topic from the Streams configuration, and the copy it writes there. */
+    private abstract static class ToRejectedTopic implements Configurable {
         private String topic;
 
         @Override
         public void configure(final Map<String, ?> configs) {
-            topic = topicOf(configs);
+            final Object configured = configs.get(TOPIC_CONFIG);
+            if (configured == null) {
+                throw new IllegalStateException(TOPIC_CONFIG + " is missing from the Streams configuration");
+            }
+            topic = configured.toString();
         }
 
+        final String topic() {
+            return topic;
+        }
+
+        /**
+         * The source record's copy for the rejected topic, with the reason in its headers. A record whose rejected copy
+         * the broker refused already (too large) goes without its bytes, which stay on the source topic at the position
+         * the headers give: with them, it would be refused forever.
+         */
+        final ProducerRecord<byte[], byte[]> rejected(final ErrorHandlerContext context, final String stage, final String reason) {
+            LOG.warn("rejected {}-{}@{} at {}: {}", context.topic(), context.partition(), context.offset(), stage, reason);
+            final boolean refusedBefore = RefusedOutputs.reasonFor(context.topic(), context.partition(), context.offset()).isPresent();
+            return new ProducerRecord<>(topic, null, context.sourceRawKey(), refusedBefore ? null : context.sourceRawValue(),
+                    headers(context.headers(), reason, stage, context.topic(), context.partition(), context.offset()));
+        }
+    }
+
+    /** A record whose bytes cannot be read (corrupt, not Avro, unknown schema id). */
+    public static final class Unreadable extends ToRejectedTopic implements DeserializationExceptionHandler {
         @Override
         public Response handleError(final ErrorHandlerContext context,
                                     final org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
                                     final Exception exception) {
-            return Response.resume(List.of(rejected(topic, context, "processor.deserialize", exception)));
+            return Response.resume(List.of(rejected(context, "processor.deserialize", reasonOf(exception))));
         }
     }
 
@@ -104,14 +113,7 @@ public final class RejectedRecords {
      * down, a timeout) is retried: the task processes its records again; anything else fails the thread, which is
      * replaced and retries. Nothing is rejected for the state of the cluster.
      */
-    public static final class Unwritable implements ProductionExceptionHandler {
-        private String topic;
-
-        @Override
-        public void configure(final Map<String, ?> configs) {
-            topic = topicOf(configs);
-        }
-
+    public static final class Unwritable extends ToRejectedTopic implements ProductionExceptionHandler {
         @Override
         public Response handleError(final ErrorHandlerContext context, final ProducerRecord<byte[], byte[]> record,
                                     final Exception exception) {
@@ -123,10 +125,10 @@ public final class RejectedRecords {
             }
             final String reason = "the broker refused its output to " + record.topic() + ": " + exception.getMessage();
             // Remembered after its rejected copy is made, which keeps the source bytes, unless that copy was refused.
-            if (record.topic().equals(topic)) {
+            if (record.topic().equals(topic())) {
                 RefusedOutputs.remember(context.topic(), context.partition(), context.offset(), reason);
             }
-            final var copy = rejected(topic, context, "processor.produce", new IllegalArgumentException(reason));
+            final var copy = rejected(context, "processor.produce", reason);
             RefusedOutputs.remember(context.topic(), context.partition(), context.offset(), reason);
             return Response.resume(List.of(copy));
         }
@@ -134,22 +136,15 @@ public final class RejectedRecords {
         @Override
         public Response handleSerializationError(final ErrorHandlerContext context, final ProducerRecord record,
                                                  final Exception exception, final SerializationExceptionOrigin origin) {
-            return Response.resume(List.of(rejected(topic, context, "processor.serialize", exception)));
+            return Response.resume(List.of(rejected(context, "processor.serialize", reasonOf(exception))));
         }
     }
 
     /** A record whose processing threw: it is skipped, the topology goes on. */
-    public static final class Unprocessable implements ProcessingExceptionHandler {
-        private String topic;
-
-        @Override
-        public void configure(final Map<String, ?> configs) {
-            topic = topicOf(configs);
-        }
-
+    public static final class Unprocessable extends ToRejectedTopic implements ProcessingExceptionHandler {
         @Override
         public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record, final Exception exception) {
-            return Response.resume(List.of(rejected(topic, context, "processor.process", exception)));
+            return Response.resume(List.of(rejected(context, "processor.process", reasonOf(exception))));
         }
     }
 }
