@@ -167,6 +167,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             // A session created by its events learns its user from them (Syllable user_id, Inkeep userProperties).
             view.setUserId(event.getUserId());
         }
+        if (view.getAgentId() == null && event.getAgentId() != null) {
+            // Likewise its agent, where the origin names one (flux0 metadata.agent_id).
+            view.setAgentId(event.getAgentId());
+        }
         final long offset = view.getLastOffset() + 1;
         final Correlation link = link(key, view, event, offset);
         // The stamped event keeps the producer's document (raw): a consumer of events alone reads everything sent.

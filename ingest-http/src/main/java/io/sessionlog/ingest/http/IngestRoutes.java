@@ -79,10 +79,10 @@ public final class IngestRoutes {
         final boolean array = startsWithArray(body);
         publish(ctx, intents, () -> {
             if (!array) {
-                return OriginShapes.selectConversationEvent(eventOf(intents.get(0)), false);
+                return OriginShapes.selectEvent(eventOf(intents.get(0)), false);
             }
             final ArrayNode events = Json.MAPPER.createArrayNode();
-            intents.forEach(i -> events.add(OriginShapes.selectConversationEvent(eventOf(i), false)));
+            intents.forEach(i -> events.add(OriginShapes.selectEvent(eventOf(i), false)));
             return events;
         }, 200);
     }

@@ -3,7 +3,6 @@ package io.sessionlog.ingest.format;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,18 +12,13 @@ import io.sessionlog.schemas.avro.Origin;
 
 /**
  * Format E: flux0's {@code EventDTO} (domain.md §1.1). The session is the route's {@code session_id}; the DTO has none.
- * {@code type} and {@code data.type} must agree (a tool event carries {@code tool_call_result} data); custom events
- * take any object as data, as Parlant does. Unknown extra fields are kept in the raw payload, not refused.
+ * {@code data} follows flux0's rules ({@link Flux0DataRules}); custom events take any object as data, as Parlant does. Unknown extra fields are kept in the raw payload, not refused.
  */
 public final class Flux0EventFormat {
 
     public static final String SCHEMA_REF = "flux0.EventDTO";
     static final List<String> TYPES = List.of("message", "tool", "status", "custom");
     static final List<String> SOURCES = List.of("user", "ai_agent", "system");
-    static final List<String> STATUSES = List.of("acknowledged", "cancelled", "processing", "ready", "typing", "error", "completed");
-    /** The data.type each event type requires; custom events take any data. */
-    private static final Map<String, String> DATA_TYPE_BY_TYPE = Map.of(
-            "message", "message", "tool", "tool_call_result", "status", "status");
 
     private Flux0EventFormat() {
     }
@@ -43,7 +37,7 @@ public final class Flux0EventFormat {
         final Optional<Long> originOffset = in.optionalNonNegativeLong("offset");
         final JsonNode data = in.requiredObject("data");
         if (data != null && type != null) {
-            checkData(type, data, in);
+            Flux0DataRules.check(type, data, in);
         }
         final boolean deleted = in.optionalBoolean("deleted", false);
         final var createdAt = in.requiredTime("created_at");
@@ -63,41 +57,16 @@ public final class Flux0EventFormat {
                 .setDeleted(deleted)
                 .setDataJson(data.toString())
                 .setMetadataJson(metadata.orElse(null))
+                .setAgentId(agentId(item.node().get("metadata")))
                 .setSessionId(sessionKey)
                 .setSchemaRef(SCHEMA_REF)
                 .setRaw(ByteBuffer.wrap(item.raw()))
                 .build());
     }
 
-    private static void checkData(final String type, final JsonNode data, final ItemReader in) {
-        final String expected = DATA_TYPE_BY_TYPE.get(type);
-        if (expected == null) {
-            return;
-        }
-        final JsonNode dataType = data.get("type");
-        if (dataType == null || !expected.equals(dataType.asText())) {
-            in.fail("data.type", "type " + type + " needs data.type " + expected
-                    + (dataType == null ? ", and data has no type" : ", not " + dataType));
-            return;
-        }
-        switch (type) {
-            case "message" -> {
-                if (!data.path("parts").isArray()) {
-                    in.fail("data.parts", "a message needs parts: an array of content, reasoning or tool_call parts");
-                }
-            }
-            case "status" -> {
-                final JsonNode status = data.get("status");
-                if (status == null || !STATUSES.contains(status.asText())) {
-                    in.fail("data.status", "must be " + ItemReader.oneOf(STATUSES) + ", not " + status);
-                }
-            }
-            case "tool" -> {
-                if (!data.path("tool_calls").isArray()) {
-                    in.fail("data.tool_calls", "a tool event needs tool_calls: an array");
-                }
-            }
-            default -> throw new IllegalStateException("no data rule for type " + type);
-        }
+    /** flux0's own example metadata names the agent ({@code {"agent_id": …, "agent_name": …}}). */
+    private static String agentId(final JsonNode metadata) {
+        final JsonNode agent = metadata == null ? null : metadata.get("agent_id");
+        return agent != null && agent.isTextual() && !agent.asText().isEmpty() ? agent.asText() : null;
     }
 }

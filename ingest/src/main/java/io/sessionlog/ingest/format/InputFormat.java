@@ -9,7 +9,7 @@ public enum InputFormat {
     E,
     /** Syllable Event. */
     Y,
-    /** Inkeep InsertConversationEvent. */
+    /** Inkeep InsertConversationEvent, InsertMessageEvent or InsertSearchEvent. */
     K;
 
     public static Optional<InputFormat> parse(final String text) {

@@ -95,7 +95,8 @@ public final class IntentReader {
             case E -> flux0Session(item, pathSession, errors)
                     .flatMap(session -> Flux0EventFormat.read(item, session, errors).map(e -> new ReadEvent(session, e)));
             case Y -> SyllableEventFormat.read(item, errors).filter(e -> checkSessionKey(e.sessionKey(), item.index(), "session_id", errors));
-            case K -> InkeepEventFormat.read(item, now, errors).filter(e -> checkSessionKey(e.sessionKey(), item.index(), "conversationId", errors));
+            case K -> InkeepEventFormat.read(item, now, errors)
+                    .filter(e -> checkSessionKey(e.sessionKey(), item.index(), InkeepEventFormat.sessionField(e), errors));
         };
     }
 

@@ -45,6 +45,20 @@ final class ItemReader {
         return value.asText();
     }
 
+    /** A field that must be present and a string, which may be empty. */
+    String requiredText(final String field) {
+        final JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            fail(field, "is required");
+            return null;
+        }
+        if (!value.isTextual()) {
+            fail(field, "must be a string");
+            return null;
+        }
+        return value.asText();
+    }
+
     /** A string that may be absent or null. */
     Optional<String> optionalString(final String field) {
         final JsonNode value = node.get(field);

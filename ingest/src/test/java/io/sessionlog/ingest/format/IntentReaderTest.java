@@ -57,7 +57,7 @@ class IntentReaderTest {
     void explainsTheRefusalsAUserMeetsMost() {
         assertEquals("neither session_id nor conversation_id is given: a Syllable event needs one of them to find its session",
                 only(() -> events(InputFormat.Y, "{\"timestamp\":\"2025-03-07T14:05:00Z\"}")).reason());
-        assertEquals("must be conversation, not \"banana\"",
+        assertEquals("must be conversation, message or search, not \"banana\"",
                 only(() -> events(InputFormat.K, "{\"type\":\"x\",\"conversationId\":\"c1\",\"entityType\":\"banana\"}")).reason());
         assertEquals("is at most 200 characters, not 201",
                 only(() -> reader.sessions(items("{\"agent_id\":\"a\",\"title\":\"" + "é".repeat(201) + "\"}"), NOW)).reason());
@@ -99,6 +99,83 @@ class IntentReaderTest {
         assertEquals("evt_01HZX3", given.getEventId());
         assertEquals("u_42", given.getUserId());
         assertEquals(Instant.parse("2025-02-06T16:45:12.301Z"), given.getOccurredAt());
+    }
+
+    /** What the Inkeep SDK's events.log sends beside conversation events, each in its session (docs/http-api.md). */
+    @Test
+    void inkeepMessageAndSearchEventsFindTheirSessionByTheDocumentedRule() {
+        final WriteIntent message = events(InputFormat.K, "{\"type\":\"message_copied\",\"messageId\":\"m-7\",\"entityType\":\"message\","
+                + "\"createdAt\":\"2025-02-06T16:45:12Z\"}").get(0);
+        assertEquals("inkeep-message:m-7", message.getSessionKey(), "one session per message when no conversation is named");
+        assertEquals("m-7", eventOf(message).getMessageId());
+        assertEquals("inkeep.InsertMessageEvent", eventOf(message).getSchemaRef());
+        assertEquals("c-9", events(InputFormat.K, "{\"type\":\"message_liked\",\"messageId\":\"m-7\",\"entityType\":\"message\","
+                + "\"properties\":{\"conversationId\":\"c-9\"}}").get(0).getSessionKey(), "the conversation the properties name");
+        assertEquals("c-8", events(InputFormat.K, "{\"type\":\"message_liked\",\"messageId\":\"m-7\",\"entityType\":\"message\","
+                + "\"conversationId\":\"c-8\",\"properties\":{\"conversationId\":\"c-9\"}}").get(0).getSessionKey());
+        final WriteIntent search = events(InputFormat.K, "{\"type\":\"search_performed\",\"searchQuery\":\"kafka acls\","
+                + "\"entityType\":\"search\",\"createdAt\":\"2025-02-06T23:59:59+01:00\",\"userProperties\":{\"id\":77}}").get(0);
+        assertEquals("inkeep-search:77:2025-02-06", search.getSessionKey(), "one session per user and UTC day");
+        assertEquals("kafka acls", eventOf(search).getSearchQuery());
+        assertEquals("inkeep-search:anonymous:2026-11-22", events(InputFormat.K,
+                "{\"type\":\"search_performed\",\"searchQuery\":\"\",\"entityType\":\"search\"}").get(0).getSessionKey(),
+                "no user, no createdAt: anonymous, on the ingest day; an empty query is still a search");
+        final FieldError noMessageId = only(() -> events(InputFormat.K, "{\"type\":\"x\",\"entityType\":\"message\"}"));
+        assertEquals("messageId", noMessageId.field());
+        assertEquals("searchQuery", only(() -> events(InputFormat.K, "{\"type\":\"x\",\"entityType\":\"search\",\"searchQuery\":3}")).field());
+        assertEquals("messageId", only(() -> events(InputFormat.K, "{\"type\":\"x\",\"entityType\":\"message\",\"messageId\":\""
+                + "m".repeat(300) + "\"}")).field(), "a session id too long is named by the field it came from");
+    }
+
+    static Stream<List<String>> badFlux0Data() {
+        return Stream.of(
+                List.of("{\"type\":\"message\",\"parts\":[{\"type\":\"image\",\"url\":\"x\"}]}", "data.parts[0].type"),
+                List.of("{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"a\"},\"b\"]}", "data.parts[1]"),
+                List.of("{\"type\":\"message\",\"parts\":[{\"type\":\"content\"}]}", "data.parts[0].content"),
+                List.of("{\"type\":\"message\",\"parts\":[{\"type\":\"reasoning\"}]}", "data.parts[0].reasoning"),
+                List.of("{\"type\":\"message\",\"parts\":[{\"type\":\"tool_call\",\"tool_name\":\"s\",\"args\":{}}]}",
+                        "data.parts[0].tool_call_id"),
+                List.of("{\"type\":\"message\",\"parts\":[],\"tags\":[1]}", "data.tags"),
+                List.of("{\"type\":\"message\",\"parts\":[],\"flagged\":\"no\"}", "data.flagged"),
+                List.of("{\"type\":\"message\",\"parts\":[],\"participant\":{\"id\":7}}", "data.participant"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badFlux0Data")
+    void refusesFlux0MessageDataOutsideFlux0sRulesNamingTheFieldPath(final List<String> dataAndPath) {
+        assertEquals(dataAndPath.get(1), only(() -> flux0Event("message", dataAndPath.get(0))).field(), dataAndPath.get(0));
+    }
+
+    @Test
+    void refusesFlux0StatusAndToolDataOutsideFlux0sRules() {
+        assertEquals("must be acknowledged, cancelled, processing, ready, typing, error or completed, not \"done\"",
+                only(() -> flux0Event("status", "{\"type\":\"status\",\"status\":\"done\"}")).reason());
+        assertEquals("data.acknowledged_offset", only(() -> flux0Event("status",
+                "{\"type\":\"status\",\"status\":\"ready\",\"acknowledged_offset\":-1}")).field());
+        assertEquals("data.type", only(() -> flux0Event("tool", "{\"type\":\"tool\",\"tool_calls\":[]}")).field(),
+                "a tool event's data is tool_call_result");
+        final String call = "{\"type\":\"tool_call_result\",\"tool_calls\":[{\"tool_call_id\":\"c1\",\"tool_name\":\"s\",\"args\":{}%s}]}";
+        final FieldError mode = only(() -> flux0Event("tool", call.formatted(",\"result\":{\"data\":1,\"metadata\":{},\"control\":{\"mode\":\"semi\"}}")));
+        assertEquals("data.tool_calls[0].result.control.mode", mode.field());
+        assertEquals("must be auto or manual, not \"semi\"", mode.reason());
+        assertEquals("data.tool_calls[0].result", only(() -> flux0Event("tool", call.formatted(",\"result\":\"60 degrees\""))).field());
+        assertEquals("data.tool_calls[0].args", only(() -> flux0Event("tool", call.formatted("").replace("\"args\":{}", "\"args\":[1]"))).field());
+        assertEquals("data.tool_calls[0].error", only(() -> flux0Event("tool", call.formatted(",\"error\":{\"x\":1}"))).field());
+        assertEquals("data.tool_calls[0].tool_name", only(() -> flux0Event("tool", call.formatted("").replace("\"tool_name\":\"s\",", ""))).field());
+        assertEquals(1, flux0Event("tool", call.formatted(",\"result\":{\"data\":\"ok\",\"metadata\":{},\"control\":{\"mode\":\"manual\"}},"
+                + "\"error\":null,\"extra\":true")).size(), "a valid call, with a field flux0 does not define, is kept");
+    }
+
+    @Test
+    void aFlux0EventsMetadataAgentIdIsTheAgentItsSessionLearns() {
+        final String event = "{\"id\":\"e1\",\"correlation_id\":\"r\",\"type\":\"custom\",\"source\":\"ai_agent\",\"data\":{},"
+                + "\"created_at\":\"2025-01-29T09:27:41Z\",\"metadata\":{\"agent_id\":\"vUfk4PgjTm\",\"agent_name\":\"Drizzle\"}}";
+        assertEquals("vUfk4PgjTm", eventOf(reader.events(InputFormat.E, items(event), Optional.of("s1"), NOW).get(0)).getAgentId());
+    }
+
+    private List<WriteIntent> flux0Event(final String type, final String data) {
+        return reader.events(InputFormat.E, items("{\"id\":\"e1\",\"correlation_id\":\"r\",\"type\":\"" + type
+                + "\",\"source\":\"ai_agent\",\"data\":" + data + ",\"created_at\":\"2025-01-29T09:27:41Z\"}"), Optional.of("s1"), NOW);
     }
 
     @Test

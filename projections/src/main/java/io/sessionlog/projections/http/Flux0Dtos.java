@@ -56,7 +56,7 @@ public final class Flux0Dtos {
     public static ObjectNode originEvent(final StampedEvent stamped) {
         final CanonicalEvent event = stamped.getEvent();
         return switch (event.getOrigin()) {
-            case INKEEP -> OriginShapes.selectConversationEvent(event, true);
+            case INKEEP -> OriginShapes.selectEvent(event, true);
             case FLUX0 -> {
                 final ObjectNode sent = OriginShapes.sent(event);
                 final ObjectNode dto = sent != null ? sent : event(stamped);
@@ -79,11 +79,7 @@ public final class Flux0Dtos {
         }
         final ObjectNode data = Json.MAPPER.createObjectNode();
         if (event.getOrigin() == Origin.INKEEP) {
-            data.put("type", event.getType()).put("conversationId", event.getConversationId())
-                    .put("projectId", event.getProjectId()).put("integrationId", event.getIntegrationId())
-                    .put("entityType", event.getEntityType());
-            Json.putRaw(data, "properties", event.getPropertiesJson());
-            Json.putRaw(data, "userProperties", event.getUserPropertiesJson());
+            return OriginShapes.selectEvent(event, false);
         } else {
             data.put("source", event.getSource()).put("source_id", event.getSourceId()).put("category", event.getCategory())
                     .put("type", event.getType()).put("description", event.getDescription())
