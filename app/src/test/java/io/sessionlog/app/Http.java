@@ -42,6 +42,10 @@ final class Http {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    Answer delete(final String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
     /** Polls {@code path} until {@code done} holds for its answer, or fails after {@code timeout}. */
     Answer awaitGet(final String path, final Predicate<Answer> done, final Duration timeout) {
         return Awaitility.await("GET " + path).atMost(timeout).pollInterval(Duration.ofMillis(20))

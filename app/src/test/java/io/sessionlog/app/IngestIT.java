@@ -64,7 +64,13 @@ class IngestIT {
         for (final Path file : fixtures("K")) {
             final Http.Answer answer = http.post("/v1/inkeep/events", Files.readAllBytes(file));
             assertEquals(200, answer.status(), file.toString());
-            assertEquals(JSON.readTree(file.toFile()).get("conversationId").asText(), answer.body().get("conversationId").asText());
+            final JsonNode sent = JSON.readTree(file.toFile());
+            final String subject = switch (sent.get("entityType").asText()) {
+                case "message" -> "messageId";
+                case "search" -> "searchQuery";
+                default -> "conversationId";
+            };
+            assertEquals(sent.get(subject), answer.body().get(subject), file + ": Inkeep's Select…Event names what it is about");
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L), Http.offsets(http.awaitGet("/v1/sessions/fixtures-e/events?include_deleted=true",
                 a -> a.status() == 200 && a.body().get("data").size() == 7, Duration.ofSeconds(10))));
@@ -76,7 +82,7 @@ class IngestIT {
     }
 
     @Test
-    void theInkeepRouteAnswersWithInkeepsSelectConversationEvent() throws IOException {
+    void theInkeepRouteAnswersWithInkeepsSelectEventOfEachEntityType() throws IOException {
         final Http.Answer answer = http.post("/v1/inkeep/events", Fixtures.bytes("K/02.json"));
         assertEquals(200, answer.status());
         assertEquals("application/json", answer.contentType());
@@ -95,6 +101,14 @@ class IngestIT {
         final JsonNode defaulted = http.post("/v1/inkeep/events", Fixtures.bytes("K/03.json")).body();
         assertFalse(defaulted.get("createdAt").isNull(), "without createdAt the ingest time is taken");
         assertFalse(defaulted.get("id").asText().isEmpty(), "without id a deterministic one is given");
+
+        final JsonNode message = http.post("/v1/inkeep/events", Fixtures.bytes("K/05.json")).body();
+        assertEquals(Set.of("id", "type", "messageId", "createdAt", "projectId", "integrationId", "properties",
+                "userProperties", "entityType"), fieldNames(message), "SelectMessageEvent");
+        final JsonNode search = http.post("/v1/inkeep/events", Fixtures.bytes("K/06.json")).body();
+        assertEquals(Set.of("id", "type", "searchQuery", "createdAt", "projectId", "integrationId", "properties",
+                "userProperties", "entityType"), fieldNames(search), "SelectSearchEvent");
+        assertEquals("rotate kafka sasl credentials", search.get("searchQuery").asText());
 
         final Http.Answer refused = http.post("/v1/inkeep/events", "{\"type\":\"chat_shared\",\"entityType\":\"conversation\"}");
         assertEquals(400, refused.status());

@@ -166,89 +166,6 @@ class QueryIT {
     }
 
     @Test
-    void syllableAndInkeepEventsReadBackWholeAsValidFlux0Dtos() throws Exception {
-        final java.util.Map<String, JsonNode> sentById = new java.util.HashMap<>();
-        final java.util.Set<String> sessions = new java.util.TreeSet<>();
-        for (final String format : List.of("Y", "K")) {
-            for (final java.nio.file.Path file : io.sessionlog.ingest.Fixtures.files(format)) {
-                final byte[] body = io.sessionlog.ingest.Fixtures.bytes(file);
-                final Http.Answer answer = http.post(format.equals("Y") ? "/v1/syllable/events" : "/v1/inkeep/events", body);
-                if (answer.status() == 400) {
-                    continue; // the fixtures' own refusals (a Syllable event without a session)
-                }
-                assertTrue(answer.status() == 202 || answer.status() == 200, file + ": " + answer.status());
-                final String id = format.equals("Y") ? answer.body().get("data").get(0).get("id").asText() : answer.body().get("id").asText();
-                final String session = format.equals("Y") ? answer.body().get("data").get(0).get("session_key").asText()
-                        : answer.body().get("conversationId").asText();
-                sentById.put(id, JSON.readTree(body));
-                sessions.add(session);
-            }
-        }
-        int read = 0;
-        for (final String session : sessions) {
-            final Http.Answer events = http.awaitGet("/v1/sessions/" + session + "/events",
-                    a -> a.status() == 200 && a.body().get("data").size() > 0, Duration.ofSeconds(20));
-            for (final JsonNode event : events.body().get("data")) {
-                assertValidEventDto(event);
-                assertEquals("custom", event.get("type").asText());
-                assertEquals(sentById.get(event.get("id").asText()), event.get("data"), "data is the event as it was sent, whole");
-                // The index by event id is another store of the projections, updated just after the listing's.
-                assertEquals(event, http.awaitGet("/v1/sessions/" + session + "/events/" + event.get("id").asText(),
-                        a -> a.status() == 200, Duration.ofSeconds(10)).body(), "one event reads as in the listing");
-                final JsonNode correlated = http.awaitGet("/v1/correlations/" + java.net.URLEncoder.encode(
-                        event.get("correlation_id").asText(), StandardCharsets.UTF_8),
-                        a -> a.status() == 200 && a.body().get("data").size() > 0, Duration.ofSeconds(10)).body().get("data");
-                assertEquals(event, correlated.get(0).get("event"), "found by its correlation id");
-                read++;
-            }
-            // ?shape=origin: each event as its origin sent it (Inkeep's answer shape, with what was sent).
-            for (final JsonNode origin : http.get("/v1/sessions/" + session + "/events?shape=origin").body().get("data")) {
-                final String id = origin.has("id") && sentById.containsKey(origin.get("id").asText()) ? origin.get("id").asText() : null;
-                final JsonNode sent = id != null ? sentById.get(id) : sentById.values().stream().filter(origin::equals).findFirst().orElse(null);
-                assertTrue(sent != null, "a Syllable event reads back as sent: " + origin);
-                sent.fieldNames().forEachRemaining(field -> {
-                    if (!field.equals("createdAt")) {
-                        assertEquals(sent.get(field), origin.get(field), field + " as sent");
-                    }
-                });
-            }
-            assertEquals(events.body().get("data").size(), http.get("/v1/sessions/" + session + "/events?types=custom")
-                    .body().get("data").size(), "?types= matches the type shown");
-            final JsonNode dto = http.get("/v1/sessions/" + session).body();
-            assertTrue(dto.get("agent_id").isTextual() && dto.get("user_id").isTextual(), "SessionDTO requires both: " + dto);
-        }
-        assertEquals(sentById.size(), read, "every accepted event read back");
-        // A consumer of sessionlog.events alone, with the registry, recovers every field the producer sent.
-        final var values = new io.sessionlog.schemas.serde.SpecificAvroDeserializer<>(io.sessionlog.schemas.avro.StampedEvent.class);
-        values.configure(Map.of("schema.registry.url", app.registryUrl().orElseThrow()), false);
-        int consumed = 0;
-        for (final var stamped : io.sessionlog.testsupport.CommittedRecords.values(app.bootstrapServers(),
-                new io.sessionlog.schemas.Topics(PREFIX).events(), values)) {
-            final JsonNode sent = sentById.get(stamped.getEvent().getEventId());
-            if (sent != null) {
-                final java.nio.ByteBuffer raw = stamped.getEvent().getRaw();
-                assertEquals(sent, JSON.readTree(new String(raw.array(), raw.arrayOffset() + raw.position(), raw.remaining(),
-                        StandardCharsets.UTF_8)), "the events topic keeps the producer's document");
-                consumed++;
-            }
-        }
-        assertEquals(sentById.size(), consumed);
-        assertEquals("c-84312", sessions.stream().filter("c-84312"::equals).findFirst().orElseThrow());
-        // Listing sessions by origin and by conversation.
-        final java.util.Set<String> syllable = new java.util.TreeSet<>();
-        http.get("/v1/sessions?origin=syllable&limit=1000").body().get("data").forEach(v -> syllable.add(v.get("id").asText()));
-        final java.util.Set<String> inkeep = new java.util.TreeSet<>();
-        http.get("/v1/sessions?origin=inkeep&limit=1000").body().get("data").forEach(v -> inkeep.add(v.get("id").asText()));
-        assertTrue(syllable.contains("c-84312") && !inkeep.contains("c-84312"), syllable + " / " + inkeep);
-        assertTrue(!inkeep.isEmpty() && java.util.Collections.disjoint(syllable, inkeep));
-        // Y/01 names its session and the conversation c-84312; Y/03 names only the conversation, its session.
-        assertEquals(List.of("b5c1e7f2-3c1d-4a55-9f0e-1d2a3b4c5d6e", "c-84312"), java.util.stream.StreamSupport.stream(
-                http.get("/v1/sessions?conversation_id=c-84312").body().get("data").spliterator(), false)
-                .map(v -> v.get("id").asText()).toList());
-        assertEquals("origin", http.get("/v1/sessions?origin=banana").body().get("errors").get(0).get("field").asText());
-    }
-
-    @Test
     void aFlux0EventReadsBackInItsOwnShapeWithExtraFieldsAndOurOffset() {
         final String s = "/v1/sessions/shape-origin/events";
         post(s, "{\"id\":\"o1\",\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"user\",\"offset\":7,"
@@ -267,18 +184,6 @@ class QueryIT {
         assertEquals("types", types.body().get("errors").get(0).get("field").asText());
         assertTrue(types.body().get("errors").get(0).get("reason").asText().contains("message, tool, status, custom"));
         assertEquals("source", http.get("/v1/sessions/any/events?source=tool-call").body().get("errors").get(0).get("field").asText());
-    }
-
-    /** The rules of flux0's EventDTO: every required field present and non-null, enums within flux0's values. */
-    private static void assertValidEventDto(final JsonNode event) {
-        for (final String field : List.of("id", "correlation_id", "type", "source", "data", "created_at")) {
-            assertTrue(event.hasNonNull(field), field + " is required: " + event);
-        }
-        assertTrue(List.of("message", "tool", "status", "custom").contains(event.get("type").asText()), event.toString());
-        assertTrue(List.of("user", "ai_agent", "system").contains(event.get("source").asText()), event.toString());
-        assertTrue(event.get("data").isObject(), "data is an object: " + event);
-        assertTrue(event.get("offset").isIntegralNumber() && event.get("deleted").isBoolean(), event.toString());
-        assertTrue(event.get("metadata").isObject() || event.get("metadata").isNull(), event.toString());
     }
 
     private static List<String> ids(final Http.Answer answer) {

@@ -3,6 +3,7 @@ package io.sessionlog.projections;
 import java.util.Map;
 
 import io.sessionlog.projections.query.CorrelationKey;
+import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.projections.query.OwnerKey;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
@@ -128,8 +129,11 @@ public final class ProjectionsTopology {
         public void process(final Record<String, SessionView> record) {
             final SessionView before = sessions.get(record.key());
             final SessionView after = record.value();
-            reindex(OwnerKey.AGENT, record.key(), before == null ? null : before.getAgentId(), after == null ? null : after.getAgentId());
-            reindex(OwnerKey.USER, record.key(), before == null ? null : before.getUserId(), after == null ? null : after.getUserId());
+            // Indexed by the value a SessionDTO shows ("unknown" when never learned), so that a filter finds what is shown.
+            reindex(OwnerKey.AGENT, record.key(), before == null ? null : Flux0View.owner(before.getAgentId()),
+                    after == null ? null : Flux0View.owner(after.getAgentId()));
+            reindex(OwnerKey.USER, record.key(), before == null ? null : Flux0View.owner(before.getUserId()),
+                    after == null ? null : Flux0View.owner(after.getUserId()));
             if (after == null) {
                 sessions.delete(record.key());
             } else {

@@ -18,9 +18,6 @@ import io.sessionlog.schemas.avro.StampedEvent;
  */
 public final class Flux0Dtos {
 
-    /** SessionDTO requires agent_id and user_id: a session that never learned them shows this. */
-    public static final String UNKNOWN = "unknown";
-
     private Flux0Dtos() {
     }
 
@@ -93,8 +90,8 @@ public final class Flux0Dtos {
     public static ObjectNode session(final SessionView view, final boolean withStats) {
         final ObjectNode dto = Json.MAPPER.createObjectNode()
                 .put("id", view.getId())
-                .put("agent_id", view.getAgentId() != null ? view.getAgentId() : UNKNOWN)
-                .put("user_id", view.getUserId() != null ? view.getUserId() : UNKNOWN);
+                .put("agent_id", Flux0View.owner(view.getAgentId()))
+                .put("user_id", Flux0View.owner(view.getUserId()));
         final ObjectNode offsets = dto.putObject("consumption_offsets");
         new TreeMap<>(view.getConsumptionOffsets()).forEach(offsets::put);
         dto.put("created_at", Json.time(view.getCreatedAt()));

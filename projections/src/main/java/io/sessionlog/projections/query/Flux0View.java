@@ -20,6 +20,8 @@ import io.sessionlog.schemas.avro.Origin;
  */
 public final class Flux0View {
 
+    /** SessionDTO requires agent_id and user_id: a session that never learned one shows, and is found by, this. */
+    public static final String UNKNOWN_OWNER = "unknown";
     public static final List<String> TYPES = List.of("message", "tool", "status", "custom");
     public static final List<String> SOURCES = List.of("user", "ai_agent", "system");
     private static final List<String> AGENT_WORDS = List.of("agent", "tool", "assistant", "bot", "llm");
@@ -37,6 +39,11 @@ public final class Flux0View {
             case INKEEP -> "user";
             default -> syllableSource(event.getSource());
         };
+    }
+
+    /** The agent or user id a session shows: its own, or {@link #UNKNOWN_OWNER}. */
+    public static String owner(final String id) {
+        return id != null ? id : UNKNOWN_OWNER;
     }
 
     /** The event's correlation id; one that came without (ingested before ids were derived) is a root of its own. */

@@ -100,7 +100,7 @@ public final class SessionQueries {
                     continue;
                 }
                 final SessionView view = views.get(session);
-                if (view != null && (userId == null || userId.equals(view.getUserId())) && also.test(view)) {
+                if (view != null && (userId == null || userId.equals(Flux0View.owner(view.getUserId()))) && also.test(view)) {
                     page.add(view);
                 }
             }
