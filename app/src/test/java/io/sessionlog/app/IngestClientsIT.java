@@ -97,7 +97,7 @@ class IngestClientsIT {
 
             final CompletionException refused = assertThrows(CompletionException.class,
                     () -> producer.send(InputFormat.K, "[{\"type\":\"x\",\"conversationId\":\"c\",\"entityType\":\"conversation\"},"
-                            + "{\"type\":\"x\",\"entityType\":\"banana\"}]").join());
+                            + "{\"type\":\"x\",\"entityType\":\"conversation\"},{\"type\":\"x\",\"conversationId\":\"c\",\"entityType\":\"banana\"}]").join());
             final InvalidInputException invalid = assertInstanceOf(InvalidInputException.class, refused.getCause());
             assertEquals(List.of("conversationId", "entityType"), invalid.errors().stream().map(e -> e.field()).toList());
         }

@@ -47,7 +47,7 @@ public final class Flux0Dtos {
 
     /**
      * The event as its origin sent it ({@code ?shape=origin}): a Syllable {@code Event} as sent, Inkeep's
-     * {@code SelectConversationEvent} as its route answers (with any extra fields sent), a flux0 {@code EventDTO} as
+     * {@code Select…Event} as its route answers (with any extra fields sent), a flux0 {@code EventDTO} as
      * sent with its id and sessionlog's offset. Unknown extra fields the producer sent come back too.
      */
     public static ObjectNode originEvent(final StampedEvent stamped) {
