@@ -34,6 +34,7 @@ class MultiInstanceIT {
     void anyInstanceAnswersAnyKeyAndAnswersContinueWhenOneStops() {
         try (Sessionlog first = TestApps.start(PREFIX, Map.of(STANDBYS, "1"))) {
             final Sessionlog second = Sessionlog.start(projectionsOnly(first));
+            final String midWalk;
             try {
                 final Http a = new Http(first.httpUrl());
                 final Http b = new Http(second.httpUrl());
@@ -61,9 +62,11 @@ class MultiInstanceIT {
                 }
                 assertStandbyCopiesAnswerWhenStalenessIsAllowed(a, b);
                 assertSessionListingsGatherEveryInstance(a, b);
+                midWalk = assertWalksAnswerTheSameFromEitherInstance(a, b);
             } finally {
                 second.close();
             }
+            assertAWalkGoesOnRightOr503WhileAnInstanceStops(new Http(first.httpUrl()), midWalk);
             assertAnswersStayRightUntilAllAreBack(new Http(first.httpUrl()));
         }
     }
@@ -110,7 +113,7 @@ class MultiInstanceIT {
         String cursor = null;
         int pages = 0;
         do {
-            final Http.Answer page = b.get("/v1/sessions?agent_id=agent-x&limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
+            final Http.Answer page = b.get("/v1/sessions?sort=id&order=asc&agent_id=agent-x&limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
             assertEquals(200, page.status());
             page.body().get("data").forEach(session -> paged.add(session.get("id").asText()));
             cursor = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
@@ -118,10 +121,80 @@ class MultiInstanceIT {
         } while (cursor != null && pages < 10);
         assertEquals(agentX.stream().sorted().toList(), paged, "every session of the agent, once, in id order, across pages");
         final List<String> evenUsers = new ArrayList<>();
-        a.get("/v1/sessions?agent_id=agent-x&user_id=user-even").body().get("data").forEach(x -> evenUsers.add(x.get("id").asText()));
+        a.get("/v1/sessions?sort=id&order=asc&agent_id=agent-x&user_id=user-even").body().get("data").forEach(x -> evenUsers.add(x.get("id").asText()));
         assertEquals(List.of("owned-x-0", "owned-x-2", "owned-x-4", "owned-x-6", "owned-x-8"), evenUsers);
         assertEquals(1, a.awaitGet("/v1/sessions?agent_id=agent-y", r -> r.status() == 200 && r.body().get("data").size() == 1,
                 Duration.ofSeconds(20)).body().get("data").size());
+    }
+
+    private static final int WALKED = 12;
+
+    /**
+     * Sessions most recently active first, paged across both instances' partitions: the same walk from either
+     * instance, every session once in time order, and the same exact count. Returns the cursor after the first page.
+     */
+    private static String assertWalksAnswerTheSameFromEitherInstance(final Http a, final Http b) {
+        for (int s = 0; s < WALKED; s++) {
+            // Event times out of session order, so that the walk's order is the activity's, not the ids'.
+            final int minute = (s * 7) % WALKED;
+            assertEquals(202, a.post("/v1/sessions/walk-" + s + "/events", "{\"id\":\"w" + s + "\",\"correlation_id\":\"c\","
+                    + "\"type\":\"custom\",\"source\":\"user\",\"data\":{},\"created_at\":\"2025-02-01T10:" + String.format("%02d", minute)
+                    + ":00Z\",\"metadata\":{\"agent_id\":\"walker\"}}").status());
+        }
+        final List<String> expected = java.util.stream.IntStream.range(0, WALKED).boxed()
+                .sorted(java.util.Comparator.comparing((Integer s) -> (s * 7) % WALKED).reversed())
+                .map(s -> "walk-" + s).toList();
+        a.awaitGet("/v1/sessions?agent_id=walker&limit=100", r -> r.status() == 200 && r.body().get("data").size() == WALKED,
+                Duration.ofSeconds(20));
+        assertEquals(expected, walk(a, "agent_id=walker&limit=5"), "most recently active first, via the first");
+        assertEquals(expected, walk(b, "agent_id=walker&limit=5"), "the same walk via the second");
+        assertEquals(WALKED, a.get("/v1/sessions?agent_id=walker&limit=1&total_count=true").body().get("total_count").asInt());
+        assertEquals(WALKED, b.get("/v1/sessions?agent_id=walker&limit=1&total_count=true").body().get("total_count").asInt());
+        final List<String> oldestFirst = new ArrayList<>(expected);
+        java.util.Collections.reverse(oldestFirst);
+        assertEquals(oldestFirst, walk(b, "agent_id=walker&limit=5&order=asc"));
+        return a.get("/v1/sessions?agent_id=walker&limit=5").body().get("next_cursor").asText();
+    }
+
+    /** The rest of a walk begun before an instance stopped: each answer is the right page or 503, until it is right. */
+    private static void assertAWalkGoesOnRightOr503WhileAnInstanceStops(final Http survivor, final String cursor) {
+        final List<String> wrong = new ArrayList<>();
+        final int[] unavailable = {0};
+        Awaitility.await("the walk answered again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            final Http.Answer page = survivor.get("/v1/sessions?agent_id=walker&limit=5&cursor=" + cursor);
+            if (page.status() == 503) {
+                unavailable[0]++;
+                return false;
+            }
+            final List<String> ids = new ArrayList<>();
+            page.body().get("data").forEach(x -> ids.add(x.get("id").asText()));
+            if (page.status() != 200 || !ids.equals(expectedSecondPage())) {
+                wrong.add(page.status() + " " + ids);
+            }
+            return true;
+        });
+        assertEquals(List.of(), wrong, "never a partial or wrong page while partitions moved");
+        System.out.println("walk pages answered 503 while partitions moved: " + unavailable[0]);
+    }
+
+    private static List<String> expectedSecondPage() {
+        return java.util.stream.IntStream.range(0, WALKED).boxed()
+                .sorted(java.util.Comparator.comparing((Integer s) -> (s * 7) % WALKED).reversed())
+                .map(s -> "walk-" + s).toList().subList(5, 10);
+    }
+
+    private static List<String> walk(final Http http, final String query) {
+        final List<String> ids = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final Http.Answer page = http.get("/v1/sessions?" + query + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status(), page.body().toString());
+            page.body().get("data").forEach(x -> ids.add(x.get("id").asText()));
+            cursor = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
+            pages++;
+        } while (cursor != null && pages < 20);
+        return ids;
     }
 
     /** Polls every session on the surviving instance: each answer is right or 503, until all are right. */

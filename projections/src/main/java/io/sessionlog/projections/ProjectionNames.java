@@ -24,6 +24,11 @@ public final class ProjectionNames {
     public static final String CORRELATIONS_STORE = "events-by-correlation-root";
     /** (agent or user id, session key) → nothing: the sessions of an agent or a user, this instance's partitions. */
     public static final String OWNERS_STORE = "sessions-by-owner";
+    /**
+     * (A for last activity or C for creation, time, session key) → nothing: sessions in time order, this instance's
+     * partitions, for most-recent-first listings.
+     */
+    public static final String SESSIONS_BY_TIME_STORE = "sessions-by-time";
     /** Session key → SessionView. */
     public static final String SESSIONS_STORE = "session-views";
 

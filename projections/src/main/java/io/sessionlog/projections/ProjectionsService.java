@@ -68,6 +68,21 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return managed.streams().store(parameters);
     }
 
+    /** The sessions topic's partitions this instance holds active (every session store is fed by that topic). */
+    @Override
+    public List<Integer> localPartitions(final String store) {
+        if (managed.state() != KafkaStreams.State.RUNNING) {
+            // Which partitions are ours is settled only while running: never answer a page without some of them.
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the projections are " + managed.state());
+        }
+        final String sessions = config.topics().sessions();
+        return managed.streams().streamsMetadataForStore(store).stream()
+                .filter(metadata -> metadata.hostInfo().equals(self))
+                .flatMap(metadata -> metadata.topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(sessions))
+                .map(TopicPartition::partition).sorted().toList();
+    }
+
     /** The partition of {@code key} in the store's source topic, and which instance holds it. */
     @Override
     public Route route(final String store, final String sessionKey, final boolean allowStale) {

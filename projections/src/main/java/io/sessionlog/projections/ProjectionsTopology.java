@@ -5,6 +5,8 @@ import java.util.Map;
 import io.sessionlog.projections.query.CorrelationKey;
 import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.projections.query.OwnerKey;
+import io.sessionlog.projections.query.SessionFilter;
+import io.sessionlog.projections.query.SessionTimeKey;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
@@ -51,6 +53,8 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.OWNERS_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_BY_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
 
         final KStream<String, StampedEvent> events = builder.stream(topics.events(),
@@ -65,7 +69,7 @@ public final class ProjectionsTopology {
                 .process(CorrelationProjector::new, Named.as(ProjectionNames.CORRELATION_PROJECTOR), ProjectionNames.CORRELATIONS_STORE);
         builder.stream(topics.sessions(), Consumed.with(Serdes.String(), views).withName(ProjectionNames.SESSIONS_SOURCE))
                 .process(SessionProjector::new, Named.as(ProjectionNames.SESSION_PROJECTOR), ProjectionNames.SESSIONS_STORE,
-                        ProjectionNames.OWNERS_STORE);
+                        ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE);
         return builder.build();
     }
 
@@ -113,16 +117,18 @@ public final class ProjectionsTopology {
         }
     }
 
-    /** Keeps the latest view of each session, and the index of sessions by agent and by user. */
+    /** Keeps the latest view of each session, and its indexes: by agent, by user, by last activity and by creation. */
     private static final class SessionProjector implements Processor<String, SessionView, Void, Void> {
         private static final byte[] PRESENT = new byte[0];
         private KeyValueStore<String, SessionView> sessions;
         private KeyValueStore<Bytes, byte[]> owners;
+        private KeyValueStore<Bytes, byte[]> byTime;
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
             sessions = context.getStateStore(ProjectionNames.SESSIONS_STORE);
             owners = context.getStateStore(ProjectionNames.OWNERS_STORE);
+            byTime = context.getStateStore(ProjectionNames.SESSIONS_BY_TIME_STORE);
         }
 
         @Override
@@ -134,6 +140,10 @@ public final class ProjectionsTopology {
                     after == null ? null : Flux0View.owner(after.getAgentId()));
             reindex(OwnerKey.USER, record.key(), before == null ? null : Flux0View.owner(before.getUserId()),
                     after == null ? null : Flux0View.owner(after.getUserId()));
+            reindex(byTime, before == null ? null : SessionTimeKey.of(SessionTimeKey.ACTIVITY, micros(SessionFilter.activity(before)), record.key()),
+                    after == null ? null : SessionTimeKey.of(SessionTimeKey.ACTIVITY, micros(SessionFilter.activity(after)), record.key()));
+            reindex(byTime, before == null ? null : SessionTimeKey.of(SessionTimeKey.CREATION, micros(before.getCreatedAt()), record.key()),
+                    after == null ? null : SessionTimeKey.of(SessionTimeKey.CREATION, micros(after.getCreatedAt()), record.key()));
             if (after == null) {
                 sessions.delete(record.key());
             } else {
@@ -142,15 +152,24 @@ public final class ProjectionsTopology {
         }
 
         private void reindex(final byte kind, final String session, final String before, final String after) {
+            reindex(owners, before == null ? null : OwnerKey.of(kind, before, session), after == null ? null : OwnerKey.of(kind, after, session));
+        }
+
+        /** Moves an index entry; the new one is written first, so a reader between the two writes misses nothing. */
+        private static void reindex(final KeyValueStore<Bytes, byte[]> index, final Bytes before, final Bytes after) {
             if (java.util.Objects.equals(before, after)) {
                 return;
             }
-            if (before != null) {
-                owners.delete(OwnerKey.of(kind, before, session));
-            }
             if (after != null) {
-                owners.put(OwnerKey.of(kind, after, session), PRESENT);
+                index.put(after, PRESENT);
             }
+            if (before != null) {
+                index.delete(before);
+            }
+        }
+
+        private static long micros(final java.time.Instant time) {
+            return SessionTimeKey.micros(time);
         }
     }
 }

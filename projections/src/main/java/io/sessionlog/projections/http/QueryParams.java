@@ -1,5 +1,6 @@
 package io.sessionlog.projections.http;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,8 @@ import io.sessionlog.http.FieldError;
 import io.sessionlog.http.Problem;
 import io.sessionlog.projections.query.EventFilter;
 import io.sessionlog.projections.query.Flux0View;
+import io.sessionlog.projections.query.SessionFilter;
+import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.StampedEvent;
 
 /** The read routes' query parameters: each parsed one way, a wrong value refused with 400 naming it. */
@@ -19,6 +22,8 @@ final class QueryParams {
 
     /** The longest long-poll a client may ask for ({@code wait_for_data}, seconds). */
     static final int MAX_WAIT_SECONDS = 600;
+    /** flux0's session statuses (SessionStatus), the values last_status takes. */
+    static final List<String> STATUSES = List.of("acknowledged", "cancelled", "processing", "ready", "typing", "error", "completed");
 
     private QueryParams() {
     }
@@ -37,7 +42,7 @@ final class QueryParams {
     }
 
     /** flux0 and Parlant refuse a value outside the enum; a filter that can match nothing would hide the mistake. */
-    private static void oneOf(final String name, final String value, final List<String> allowed) {
+    static void oneOf(final String name, final String value, final List<String> allowed) {
         if (!allowed.contains(value)) {
             throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name,
                     "must be one of " + String.join(", ", allowed) + ", not " + value)));
@@ -97,15 +102,46 @@ final class QueryParams {
         return Flux0Dtos::originEvent;
     }
 
-    /** {@code origin} and {@code conversation_id} of a session listing, as one test of each view (all when absent). */
-    static java.util.function.Predicate<io.sessionlog.schemas.avro.SessionView> sessionFilter(final Context ctx) {
+    /** The filters of a session listing, each checked: a wrong value is refused naming its parameter. */
+    static SessionFilter sessionFilter(final Context ctx) {
         final String origin = ctx.queryParam("origin");
         if (origin != null) {
             oneOf("origin", origin, List.of("flux0", "syllable", "inkeep"));
         }
-        final String conversation = ctx.queryParam("conversation_id");
-        return view -> (origin == null || origin.equalsIgnoreCase(view.getOrigin().name()))
-                && (conversation == null || conversation.equals(view.getConversationId()));
+        final String lastStatus = ctx.queryParam("last_status");
+        if (lastStatus != null) {
+            oneOf("last_status", lastStatus, STATUSES);
+        }
+        return new SessionFilter(ctx.queryParam("agent_id"), ctx.queryParam("user_id"),
+                origin == null ? null : Origin.valueOf(origin.toUpperCase(java.util.Locale.ROOT)), ctx.queryParam("conversation_id"),
+                time(ctx, "created_after"), time(ctx, "created_before"), time(ctx, "active_after"), time(ctx, "active_before"),
+                lastStatus, optionalBoolean(ctx, "has_deleted"));
+    }
+
+    /** An RFC 3339 time (a zone is required: {@code Z} or an offset), or null when absent. */
+    static Instant time(final Context ctx, final String name) {
+        final String text = ctx.queryParam(name);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.DateTimeException e) {
+            throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name,
+                    "must be an RFC 3339 time with a zone, such as 2025-01-29T09:27:41Z, not " + text)));
+        }
+    }
+
+    /** true, false, or null when absent. */
+    static Boolean optionalBoolean(final Context ctx, final String name) {
+        final String text = ctx.queryParam(name);
+        if (text == null) {
+            return null;
+        }
+        if (!text.equals("true") && !text.equals("false")) {
+            throw Problem.badRequest("invalid query parameter " + name, List.of(new FieldError(0, name, "must be true or false")));
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /** {@code wait_for_data}: seconds a long-poll may wait, 0 (the default) for none. */

@@ -54,7 +54,7 @@ public final class QueryRoutes {
         this.router = router;
         this.eventStreams = new EventStreams(queries, updates, maxSseStreams, sseHeartbeat);
         this.longPolls = new LongPolls(queries, updates);
-        this.sessionListing = new SessionListing(queries, router, forwarder);
+        this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
     }
 
     public void register(final Javalin app) {

@@ -17,9 +17,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class SessionQueries {
 
     private final StoreLookup stores;
+    private final SessionWalks walks;
 
     public SessionQueries(final StoreLookup stores) {
         this.stores = stores;
+        this.walks = new SessionWalks(stores);
+    }
+
+    /** Walks through the sessions of this instance, for listings. */
+    public SessionWalks walks() {
+        return walks;
     }
 
     public Optional<SessionView> session(final String sessionKey, final Route.Local where) {
@@ -66,46 +73,6 @@ public final class SessionQueries {
             }
         }
         return matches;
-    }
-
-    /**
-     * This instance's sessions (every local partition) of an agent and/or a user, or all of them, ordered by session
-     * key, after {@code cursor}, at most {@code limit}.
-     */
-    /**
-     * Sessions after {@code cursor} in id order, at most {@code limit}: of an agent and/or a user when given (through
-     * the owner index), and only those {@code also} accepts (origin, conversation: checked on each view).
-     */
-    public List<SessionView> sessions(final String agentId, final String userId, final java.util.function.Predicate<SessionView> also,
-                                      final String cursor, final int limit, final Route.Local where) {
-        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, where);
-        final List<SessionView> page = new ArrayList<>();
-        if (agentId == null && userId == null) {
-            try (KeyValueIterator<String, SessionView> all = cursor == null ? views.all() : views.range(cursor, null)) {
-                while (all.hasNext() && page.size() < limit) {
-                    final var entry = all.next();
-                    if ((cursor == null || entry.key.compareTo(cursor) > 0) && also.test(entry.value)) {
-                        page.add(entry.value);
-                    }
-                }
-            }
-            return page;
-        }
-        final ReadOnlyKeyValueStore<Bytes, byte[]> owners = store(ProjectionNames.OWNERS_STORE, where);
-        final Bytes prefix = agentId != null ? OwnerKey.prefix(OwnerKey.AGENT, agentId) : OwnerKey.prefix(OwnerKey.USER, userId);
-        try (KeyValueIterator<Bytes, byte[]> index = owners.prefixScan(prefix, org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
-            while (index.hasNext() && page.size() < limit) {
-                final String session = OwnerKey.sessionKey(index.next().key, prefix);
-                if (cursor != null && session.compareTo(cursor) <= 0) {
-                    continue;
-                }
-                final SessionView view = views.get(session);
-                if (view != null && (userId == null || userId.equals(Flux0View.owner(view.getUserId()))) && also.test(view)) {
-                    page.add(view);
-                }
-            }
-        }
-        return page;
     }
 
     /** One event by id, deleted or not. */

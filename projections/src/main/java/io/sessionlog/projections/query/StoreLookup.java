@@ -11,4 +11,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public interface StoreLookup {
 
     <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name, int partition, boolean allowStale);
+
+    /**
+     * The partitions of {@code store} this instance holds active, each to be read on its own where order matters;
+     * by default one whole store ({@code -1}, as a TopologyTestDriver holds it).
+     */
+    default java.util.List<Integer> localPartitions(final String store) {
+        return java.util.List.of(-1);
+    }
 }
