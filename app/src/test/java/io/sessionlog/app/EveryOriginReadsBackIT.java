@@ -208,6 +208,83 @@ class EveryOriginReadsBackIT {
         assertEquals(Set.of("b5c1e7f2-3c1d-4a55-9f0e-1d2a3b4c5d6e", "c-84312"), sessionIds("conversation_id=c-84312"));
     }
 
+    // ---- Events across sessions ----
+
+    @Test
+    void eventsAcrossSessionsAreFoundByTimeTypeOriginAndTheFieldsSent() throws Exception {
+        final List<JsonNode> all = data(http.awaitGet("/v1/events?include_deleted=true&limit=1000",
+                a -> a.status() == 200 && a.body().get("data").size() == SENT.size(), Duration.ofSeconds(20)));
+        final List<String> positions = new ArrayList<>();
+        for (final JsonNode item : all) {
+            final String session = item.get("session_id").asText();
+            final JsonNode event = item.get("event");
+            assertEquals(http.get(events(session, null) + "/" + encode(event.get("id").asText())).body(), event,
+                    "the same EventDTO as the session's own route");
+            positions.add(Instant.parse(event.get("created_at").asText()) + " " + session + " " + event.get("offset").asLong());
+        }
+        final List<Instant> times = all.stream().map(i -> Instant.parse(i.get("event").get("created_at").asText())).toList();
+        final List<Instant> newestFirst = new ArrayList<>(times);
+        newestFirst.sort(java.util.Comparator.reverseOrder());
+        assertEquals(newestFirst, times, "newest first by default");
+        // A cursor walk, oldest first, meets every event once.
+        final List<String> walked = new ArrayList<>();
+        String cursor = null;
+        do {
+            final JsonNode page = http.get("/v1/events?include_deleted=true&order=asc&limit=7" + (cursor == null ? "" : "&cursor=" + cursor)).body();
+            page.get("data").forEach(i -> walked.add(i.get("session_id").asText() + "/" + i.get("event").get("id").asText()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        assertEquals(SENT.size(), walked.size());
+        assertEquals(SENT.size(), new HashSet<>(walked).size(), "no event twice");
+        assertEquals(SENT.size(), http.get("/v1/events?include_deleted=true&limit=1&total_count=true").body().get("total_count").asInt());
+
+        final long syllable = SENT.stream().filter(sent -> sent.format().equals("Y")).count();
+        assertEquals(syllable, data(http.get("/v1/events?include_deleted=true&limit=1000&origin=syllable")).size());
+        assertEquals(syllable, data(http.get("/v1/events?include_deleted=true&limit=1000"
+                + "&start_datetime=2025-03-07T14:00:00Z&end_datetime=2025-03-07T15:00:00Z")).size(), "the Syllable events' hour");
+        for (final String type : TYPES) {
+            final long shown = all.stream().filter(i -> i.get("event").get("type").asText().equals(type)).count();
+            assertEquals(shown, data(http.get("/v1/events?include_deleted=true&limit=1000&types=" + type)).size(), type);
+        }
+        final long automation = SENT.stream().filter(sent -> "automation".equals(text(sent.document(), "category"))).count();
+        assertTrue(automation >= 2, "the fixtures hold automation events");
+        assertEquals(automation, data(http.get("/v1/events?limit=1000&search_fields=category&search_field_values=automation")).size());
+        assertRefused("/v1/events?types=robot", "types");
+        assertRefused("/v1/events?start_datetime=yesterday", "start_datetime");
+        assertRefused("/v1/events?search_fields=category", "search_fields");
+        assertRefused("/v1/events?cursor=nonsense", "cursor");
+        assertRefused("/v1/events?order=sideways", "order");
+    }
+
+    @Test
+    void syllablesListShapeAnswersEveryOriginAsSyllableEvents() {
+        final JsonNode first = http.get("/v1/syllable/events?search_fields=category&search_field_values=automation&limit=1").body();
+        final List<Sent> automation = SENT.stream().filter(sent -> "automation".equals(text(sent.document(), "category")))
+                .sorted(java.util.Comparator.comparing((Sent sent) -> Instant.parse(sent.document().get("timestamp").asText())).reversed())
+                .toList();
+        assertEquals(automation.size(), first.get("total_count").asInt());
+        assertEquals(automation.size(), first.get("total_pages").asInt());
+        assertEquals(0, first.get("page").asInt());
+        assertEquals(1, first.get("page_size").asInt());
+        assertEquals(List.of(automation.get(0).document()), data(first.get("items")), "a Syllable event as it was sent");
+        assertEquals(List.of(automation.get(1).document()), data(http.get("/v1/syllable/events?search_fields[]=category"
+                + "&search_field_values[]=automation&limit=1&page=1").body().get("items")), "page 1, array-style parameters");
+        final List<JsonNode> inkeep = data(http.get("/v1/syllable/events?origin=inkeep&limit=100&include_deleted=true").body().get("items"));
+        assertEquals(SENT.stream().filter(sent -> sent.format().equals("K")).count(), inkeep.size());
+        for (final JsonNode item : inkeep) {
+            assertEquals("inkeep", item.get("category").asText());
+            Instant.parse(item.get("timestamp").asText());
+            final Sent sent = sentIn(item.get("session_id").asText()).get(item.get("source_id").asText());
+            assertEquals(sent.document(), item.get("attributes"), "the Inkeep event, whole, in attributes");
+        }
+        final JsonNode projected = http.get("/v1/syllable/events?origin=flux0&limit=1&fields=timestamp&fields=type").body().get("items").get(0);
+        final Set<String> names = new TreeSet<>();
+        projected.fieldNames().forEachRemaining(names::add);
+        assertEquals(Set.of("timestamp", "type"), names, "Syllable's fields projection");
+        assertRefused("/v1/syllable/events?order_by=category", "order_by");
+        assertRefused("/v1/syllable/events?page=20&limit=1000", "page");
+    }
+
     // ---- Filters: one test per filter, for each origin; each expectation is computed from the values shown. ----
 
     @ParameterizedTest

@@ -153,6 +153,10 @@ class MultiInstanceIT {
         final List<String> oldestFirst = new ArrayList<>(expected);
         java.util.Collections.reverse(oldestFirst);
         assertEquals(oldestFirst, walk(b, "agent_id=walker&limit=5&order=asc"));
+        // Events across sessions: the same walk from either instance, newest first.
+        final List<String> events = eventWalk(a, "agent_id=walker&limit=5");
+        assertEquals(expected.stream().map(session -> "w" + session.substring("walk-".length())).toList(), events);
+        assertEquals(events, eventWalk(b, "agent_id=walker&limit=5"));
         return a.get("/v1/sessions?agent_id=walker&limit=5").body().get("next_cursor").asText();
     }
 
@@ -181,6 +185,20 @@ class MultiInstanceIT {
         return java.util.stream.IntStream.range(0, WALKED).boxed()
                 .sorted(java.util.Comparator.comparing((Integer s) -> (s * 7) % WALKED).reversed())
                 .map(s -> "walk-" + s).toList().subList(5, 10);
+    }
+
+    private static List<String> eventWalk(final Http http, final String query) {
+        final List<String> ids = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final Http.Answer page = http.get("/v1/events?" + query + (cursor == null ? "" : "&cursor=" + cursor));
+            assertEquals(200, page.status(), page.body().toString());
+            page.body().get("data").forEach(x -> ids.add(x.get("event").get("id").asText()));
+            cursor = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
+            pages++;
+        } while (cursor != null && pages < 20);
+        return ids;
     }
 
     private static List<String> walk(final Http http, final String query) {

@@ -20,6 +20,11 @@ public final class ProjectionNames {
     public static final String EVENTS_STORE = "events-by-session-offset";
     /** (session key, event id) → offset: one event by id. */
     public static final String EVENT_IDS_STORE = "event-offsets-by-id";
+    /**
+     * (every event, or one type shown; event time; session key; offset) → nothing: events across sessions by time,
+     * this instance's partitions.
+     */
+    public static final String EVENTS_BY_TIME_STORE = "events-by-time";
     /** (correlation root, session key, offset) → StampedEvent: every event of a root across sessions. */
     public static final String CORRELATIONS_STORE = "events-by-correlation-root";
     /** (agent or user id, session key) → nothing: the sessions of an agent or a user, this instance's partitions. */

@@ -68,18 +68,22 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return managed.streams().store(parameters);
     }
 
-    /** The sessions topic's partitions this instance holds active (every session store is fed by that topic). */
+    /** The partitions of the topic feeding {@code store} (events or sessions) that this instance holds active. */
     @Override
     public List<Integer> localPartitions(final String store) {
         if (managed.state() != KafkaStreams.State.RUNNING) {
             // Which partitions are ours is settled only while running: never answer a page without some of them.
             throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the projections are " + managed.state());
         }
-        final String sessions = config.topics().sessions();
+        final String source = switch (store) {
+            case ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE -> config.topics().sessions();
+            case ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE -> config.topics().events();
+            default -> throw new IllegalArgumentException("no partitions to list for store " + store);
+        };
         return managed.streams().streamsMetadataForStore(store).stream()
                 .filter(metadata -> metadata.hostInfo().equals(self))
                 .flatMap(metadata -> metadata.topicPartitions().stream())
-                .filter(partition -> partition.topic().equals(sessions))
+                .filter(partition -> partition.topic().equals(source))
                 .map(TopicPartition::partition).sorted().toList();
     }
 

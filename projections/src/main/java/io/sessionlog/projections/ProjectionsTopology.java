@@ -3,6 +3,7 @@ package io.sessionlog.projections;
 import java.util.Map;
 
 import io.sessionlog.projections.query.CorrelationKey;
+import io.sessionlog.projections.query.EventTimeKey;
 import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.projections.query.OwnerKey;
 import io.sessionlog.projections.query.SessionFilter;
@@ -35,6 +36,9 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ProjectionsTopology {
 
+    /** The value of an index entry: the key says everything. */
+    private static final byte[] PRESENT = new byte[0];
+
     private ProjectionsTopology() {
     }
 
@@ -53,6 +57,8 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.OWNERS_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProjectionNames.EVENTS_BY_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_BY_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
@@ -60,7 +66,7 @@ public final class ProjectionsTopology {
         final KStream<String, StampedEvent> events = builder.stream(topics.events(),
                 Consumed.with(Serdes.String(), stamped).withName(ProjectionNames.EVENTS_SOURCE));
         events.process(() -> new EventProjector(updates), Named.as(ProjectionNames.EVENT_PROJECTOR),
-                ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE);
+                ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE);
         // Events of one correlation root live in many sessions, so in many partitions: re-key them by root through a
         // repartition topic, so that one instance holds every event of a root.
         events.filter((key, event) -> event != null && event.getCorrelation() != null, Named.as(ProjectionNames.CORRELATED_FILTER))
@@ -94,6 +100,7 @@ public final class ProjectionsTopology {
         private final SessionUpdates updates;
         private KeyValueStore<Bytes, StampedEvent> events;
         private KeyValueStore<Bytes, Long> ids;
+        private KeyValueStore<Bytes, byte[]> byTime;
 
         EventProjector(final SessionUpdates updates) {
             this.updates = updates;
@@ -103,6 +110,7 @@ public final class ProjectionsTopology {
         public void init(final ProcessorContext<Void, Void> context) {
             events = context.getStateStore(ProjectionNames.EVENTS_STORE);
             ids = context.getStateStore(ProjectionNames.EVENT_IDS_STORE);
+            byTime = context.getStateStore(ProjectionNames.EVENTS_BY_TIME_STORE);
         }
 
         @Override
@@ -113,13 +121,17 @@ public final class ProjectionsTopology {
             }
             events.put(SessionOffsetKey.of(event.getSessionKey(), event.getOffset()), event);
             ids.put(SessionEventIdKey.of(event.getSessionKey(), event.getEvent().getEventId()), event.getOffset());
+            // An event's time never changes (a deletion re-emits it as it was): these puts are idempotent.
+            final long micros = SessionTimeKey.micros(event.getEvent().getOccurredAt());
+            byTime.put(EventTimeKey.of(EventTimeKey.prefix(null), micros, event.getSessionKey(), event.getOffset()), PRESENT);
+            byTime.put(EventTimeKey.of(EventTimeKey.prefix(Flux0View.type(event.getEvent())), micros, event.getSessionKey(),
+                    event.getOffset()), PRESENT);
             updates.applied(event.getSessionKey());
         }
     }
 
     /** Keeps the latest view of each session, and its indexes: by agent, by user, by last activity and by creation. */
     private static final class SessionProjector implements Processor<String, SessionView, Void, Void> {
-        private static final byte[] PRESENT = new byte[0];
         private KeyValueStore<String, SessionView> sessions;
         private KeyValueStore<Bytes, byte[]> owners;
         private KeyValueStore<Bytes, byte[]> byTime;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.OriginShapes;
 import io.sessionlog.http.Paths;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
@@ -40,6 +41,7 @@ public final class QueryRoutes {
     private final Forwarder forwarder;
     private final EventStreams eventStreams;
     private final SessionListing sessionListing;
+    private final EventSearchRoutes eventSearch;
     private final LongPolls longPolls;
 
     /**
@@ -55,10 +57,13 @@ public final class QueryRoutes {
         this.eventStreams = new EventStreams(queries, updates, maxSseStreams, sseHeartbeat);
         this.longPolls = new LongPolls(queries, updates);
         this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
+        this.eventSearch = new EventSearchRoutes(queries.eventWalks(OriginShapes::sent), router, forwarder);
     }
 
     public void register(final Javalin app) {
         app.get(Paths.SESSIONS, sessionListing::list, Scope.READ);
+        app.get(Paths.EVENTS, eventSearch::list, Scope.READ);
+        app.get(Paths.SYLLABLE_EVENTS, eventSearch::listSyllable, Scope.READ);
         app.get(Paths.SESSION, this::getSession, Scope.READ);
         app.get(Paths.SESSION_EVENTS, this::listEvents, Scope.READ);
         app.get(Paths.SESSION_EVENT, this::getEvent, Scope.READ);

@@ -1,13 +1,9 @@
 package io.sessionlog.projections.http;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -43,12 +39,12 @@ final class SessionListing {
         final SessionBrowse browse = browse(ctx);
         final boolean stats = QueryParams.csv(ctx.queryParams("include")).contains("stats");
         final boolean total = Boolean.TRUE.equals(QueryParams.optionalBoolean(ctx, "total_count"));
-        if ("local".equals(ctx.queryParam("scope"))) {
+        if (LocalScope.asked(ctx)) {
             Json.answer(ctx, 200, localPage(browse, stats, total));
             return;
         }
         // Every instance walks from the same cursor, the walk's start time included.
-        final String query = forwardedQuery(ctx, new BrowseCursor(browse.sort(), browse.descending(), browse.after(), browse.asOf()));
+        final String query = LocalScope.query(ctx, new BrowseCursor(browse.sort(), browse.descending(), browse.after(), browse.asOf()).encode());
         final List<Positioned> merged = new ArrayList<>();
         boolean morePossible = false;
         long totalCount = 0;
@@ -116,19 +112,6 @@ final class SessionListing {
             page.put("total_count", Queryable.queryable(() -> walks.count(browse)));
         }
         return page;
-    }
-
-    private static String forwardedQuery(final Context ctx, final BrowseCursor cursor) {
-        final String kept = ctx.queryParamMap().entrySet().stream()
-                .filter(entry -> !entry.getKey().equals("cursor") && !entry.getKey().equals("scope"))
-                .flatMap(entry -> entry.getValue().stream().map(value -> Map.entry(entry.getKey(), value)))
-                .map(entry -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
-                .collect(Collectors.joining("&"));
-        return (kept.isEmpty() ? "" : kept + "&") + "cursor=" + cursor.encode() + "&scope=local";
-    }
-
-    private static String encode(final String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private record Positioned(SessionBrowse.Position position, JsonNode session) {

@@ -24,6 +24,12 @@ public final class SessionQueries {
         this.walks = new SessionWalks(stores);
     }
 
+    /** Walks through the events of this instance across sessions; {@code sent} reads a producer's document. */
+    public EventWalks eventWalks(final java.util.function.Function<io.sessionlog.schemas.avro.CanonicalEvent,
+            com.fasterxml.jackson.databind.JsonNode> sent) {
+        return new EventWalks(stores, sent);
+    }
+
     /** Walks through the sessions of this instance, for listings. */
     public SessionWalks walks() {
         return walks;

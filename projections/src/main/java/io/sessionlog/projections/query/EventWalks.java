@@ -1,0 +1,100 @@
+package io.sessionlog.projections.query;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionlog.projections.ProjectionNames;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.keys.SessionOffsetKey;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Walks through this instance's events across sessions by time, through the events-by-time index (by one type's
+ * part of it when one type is asked for), each partition in order on its own, pages merged. The index holds keys
+ * only: each event is read from events-by-session-offset, so a deleted re-emission is seen as deleted.
+ */
+public final class EventWalks {
+
+    private final StoreLookup stores;
+    private final Function<CanonicalEvent, JsonNode> sent;
+
+    /** @param sent the document the producer sent, for field equality ({@link EventSearch#fields()}) */
+    public EventWalks(final StoreLookup stores, final Function<CanonicalEvent, JsonNode> sent) {
+        this.stores = stores;
+        this.sent = sent;
+    }
+
+    public List<StampedEvent> page(final EventBrowse browse) {
+        final List<StampedEvent> all = new ArrayList<>();
+        for (final int partition : stores.localPartitions(ProjectionNames.EVENTS_STORE)) {
+            final int[] taken = {0};
+            walk(browse, partition, browse.after(), event -> {
+                all.add(event);
+                return ++taken[0] < browse.limit();
+            });
+        }
+        Comparator<StampedEvent> order = Comparator.comparing(EventBrowse.Position::of);
+        if (browse.descending()) {
+            order = order.reversed();
+        }
+        return all.stream().sorted(order).limit(browse.limit()).toList();
+    }
+
+    /** Every matching event of this instance, counted: exact, and as costly as reading them all. */
+    public long count(final EventBrowse browse) {
+        final long[] count = {0};
+        for (final int partition : stores.localPartitions(ProjectionNames.EVENTS_STORE)) {
+            walk(browse, partition, null, event -> {
+                count[0]++;
+                return true;
+            });
+        }
+        return count[0];
+    }
+
+    private void walk(final EventBrowse browse, final int partition, final EventBrowse.Position after,
+                      final Predicate<StampedEvent> sink) {
+        final EventSearch search = browse.search();
+        final byte[] prefix = EventTimeKey.prefix(search.indexedType());
+        Bytes from = EventTimeKey.first(prefix, search.start() == null ? Long.MIN_VALUE : SessionTimeKey.micros(search.start()));
+        // [start, end): the header-only key of `end` sorts ahead of every event at that time and is never stored.
+        Bytes to = search.end() == null ? EventTimeKey.last(prefix, Long.MAX_VALUE) : EventTimeKey.first(prefix, SessionTimeKey.micros(search.end()));
+        Bytes cursor = null;
+        if (after != null) {
+            cursor = EventTimeKey.of(prefix, after.micros(), after.sessionKey(), after.offset());
+            if (browse.descending()) {
+                to = to.compareTo(cursor) <= 0 ? to : cursor;
+            } else {
+                from = from.compareTo(cursor) >= 0 ? from : cursor;
+            }
+        }
+        if (from.compareTo(to) > 0) {
+            return;
+        }
+        final ReadOnlyKeyValueStore<Bytes, byte[]> index = store(ProjectionNames.EVENTS_BY_TIME_STORE, partition);
+        final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, partition);
+        try (KeyValueIterator<Bytes, byte[]> keys = browse.descending() ? index.reverseRange(from, to) : index.range(from, to)) {
+            while (keys.hasNext()) {
+                final Bytes key = keys.next().key;
+                if (key.equals(cursor)) {
+                    continue;
+                }
+                final StampedEvent event = events.get(SessionOffsetKey.of(EventTimeKey.sessionKey(key, prefix.length), EventTimeKey.offset(key)));
+                if (event != null && search.matches(event, sent) && !sink.test(event)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name, final int partition) {
+        return stores.keyValueStore(name, partition, false);
+    }
+}
