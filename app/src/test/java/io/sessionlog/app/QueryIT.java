@@ -166,6 +166,49 @@ class QueryIT {
     }
 
     @Test
+    void statsCountEventsDeletesAndNewSessionsPerBucketWithEmptyBucketsAsZeros() {
+        final java.time.Instant hour = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofHours(5));
+        final String range = "&from=" + hour + "&to=" + hour.plus(Duration.ofHours(4));
+        post("/v1/sessions/stats-a/events", recentEvent("sa1", "message", hour.plusSeconds(60)));
+        post("/v1/sessions/stats-a/events", recentEvent("sa2", "status", hour.plusSeconds(120)));
+        post("/v1/sessions/stats-b/events", recentEvent("sb1", "message", hour.plus(Duration.ofHours(2))));
+        post("/v1/sessions/stats-b/events", recentEvent("sb2", "message", hour.minus(Duration.ofHours(1)))); // before the range
+        assertEquals(202, http.post("/v1/syllable/events", "{\"timestamp\":\"" + hour.plus(Duration.ofMinutes(3))
+                + "\",\"session_id\":\"stats-y\",\"type\":\"phone-transfer\"}").status());
+        final JsonNode stats = http.awaitGet("/v1/stats?interval=hour&by=type" + range, a -> a.status() == 200
+                && a.body().get("buckets").get(0).get("events").asInt() == 3 && a.body().get("buckets").get(2).get("events").asInt() == 1,
+                Duration.ofSeconds(20)).body();
+        assertEquals(4, stats.get("buckets").size(), "every bucket of [from, to)");
+        final JsonNode first = stats.get("buckets").get(0);
+        assertEquals(hour.toString(), first.get("start").asText());
+        assertEquals(1, first.get("groups").get("message").get("events").asInt(), "message, custom, status in the first hour");
+        assertEquals(1, first.get("groups").get("custom").get("events").asInt());
+        assertEquals(1, first.get("groups").get("status").get("events").asInt());
+        assertEquals(2, first.get("new_sessions").asInt(), "stats-a and stats-y were created in it");
+        final JsonNode empty = stats.get("buckets").get(1);
+        assertEquals(0, empty.get("events").asInt() + empty.get("deletes").asInt() + empty.get("new_sessions").asInt()
+                + empty.get("duplicates").asInt(), "an empty bucket is zeros");
+        send("DELETE", "/v1/sessions/stats-a/events/sa2");
+        final JsonNode afterDelete = http.awaitGet("/v1/stats?interval=hour" + range, a -> a.status() == 200
+                && a.body().get("buckets").get(0).get("deletes").asInt() == 1, Duration.ofSeconds(20)).body().get("buckets").get(0);
+        assertEquals(2, afterDelete.get("events").asInt(), "a deleted event leaves the events count for the deletes count");
+        int days = 0;
+        for (final JsonNode day : http.get("/v1/stats?interval=day&from=" + hour.minus(Duration.ofHours(1)) + "&to="
+                + hour.plus(Duration.ofHours(3))).body().get("buckets")) {
+            days += day.get("events").asInt();
+        }
+        assertEquals(4, days, "day buckets: every visible event of these sessions, the one before the hour range too");
+        assertEquals("by", http.get("/v1/stats?by=color").body().get("errors").get(0).get("field").asText());
+        assertEquals("interval", http.get("/v1/stats?interval=week").body().get("errors").get(0).get("field").asText());
+        assertEquals("from", http.get("/v1/stats?interval=minute&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z").body()
+                .get("errors").get(0).get("field").asText(), "too many buckets");
+    }
+
+    private static String recentEvent(final String id, final String type, final java.time.Instant at) {
+        return event(id, type, "user", "c").replace("2025-01-29T09:27:41Z", at.toString());
+    }
+
+    @Test
     void aFlux0EventReadsBackInItsOwnShapeWithExtraFieldsAndOurOffset() {
         final String s = "/v1/sessions/shape-origin/events";
         post(s, "{\"id\":\"o1\",\"correlation_id\":\"c\",\"type\":\"custom\",\"source\":\"user\",\"offset\":7,"

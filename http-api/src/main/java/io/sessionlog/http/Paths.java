@@ -8,6 +8,7 @@ public final class Paths {
     public static final String SESSION_EVENTS = "/v1/sessions/{session_id}/events";
     public static final String SESSION_EVENT = "/v1/sessions/{session_id}/events/{event_id}";
     public static final String EVENTS = "/v1/events";
+    public static final String STATS = "/v1/stats";
     public static final String SYLLABLE_EVENTS = "/v1/syllable/events";
     public static final String INKEEP_EVENTS = "/v1/inkeep/events";
     public static final String BULK = "/v1/bulk";

@@ -1,8 +1,10 @@
 package io.sessionlog.projections;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import io.sessionlog.projections.query.StatsKey;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.streams.StreamsSettings;
@@ -24,6 +26,12 @@ public final class ProjectionsConfig extends AbstractConfig {
     public static final String THREADS = "projections.threads";
     public static final String STATE_DIR = "projections.state.dir";
     public static final String STANDBY_REPLICAS = "projections.standby.replicas";
+    public static final String STATS_MINUTE_RETENTION_MS = "projections.stats.minute.retention.ms";
+    public static final String STATS_RETENTION_MS = "projections.stats.retention.ms";
+    /** Minute buckets for two days, hour and day buckets for 400 days. */
+    public static final Map<StatsKey.Interval, Duration> DEFAULT_STATS_RETENTION = Map.of(
+            StatsKey.Interval.MINUTE, Duration.ofDays(2), StatsKey.Interval.HOUR, Duration.ofDays(400),
+            StatsKey.Interval.DAY, Duration.ofDays(400));
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-projections", Importance.HIGH,
@@ -33,7 +41,13 @@ public final class ProjectionsConfig extends AbstractConfig {
             .define(THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, "Stream threads of this instance.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.")
             .define(STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
-                    "Warm copies of each store on other instances (num.standby.replicas).");
+                    "Warm copies of each store on other instances (num.standby.replicas).")
+            .define(STATS_MINUTE_RETENTION_MS, Type.LONG, DEFAULT_STATS_RETENTION.get(StatsKey.Interval.MINUTE).toMillis(),
+                    Range.atLeast(3_600_000L), Importance.LOW, "How long /v1/stats keeps minute buckets; an event older than "
+                            + "this (by its own time) when it arrives is not counted in them.")
+            .define(STATS_RETENTION_MS, Type.LONG, DEFAULT_STATS_RETENTION.get(StatsKey.Interval.HOUR).toMillis(),
+                    Range.atLeast(86_400_000L), Importance.LOW, "How long /v1/stats keeps hour and day buckets; an event older "
+                            + "than this (by its own time) when it arrives is not counted in them.");
 
     public ProjectionsConfig(final Map<?, ?> values) {
         super(DEF, values);
@@ -47,18 +61,25 @@ public final class ProjectionsConfig extends AbstractConfig {
         return new Topics(getString(ClusterConfig.TOPIC_PREFIX));
     }
 
+    public Map<StatsKey.Interval, Duration> statsRetention() {
+        final Duration minutes = Duration.ofMillis(getLong(STATS_MINUTE_RETENTION_MS));
+        final Duration rest = Duration.ofMillis(getLong(STATS_RETENTION_MS));
+        return Map.of(StatsKey.Interval.MINUTE, minutes, StatsKey.Interval.HOUR, rest, StatsKey.Interval.DAY, rest);
+    }
+
     public Map<String, Object> serdeConfig() {
         return ClusterConfig.serdeConfig(this);
     }
 
     /**
-     * At-least-once is enough here: every store write is idempotent (keyed by session and offset, or a whole view),
-     * so a replay after a crash rewrites the same values. read_committed keeps aborted processor output out.
+     * Exactly-once: most store writes are idempotent (keyed by session and offset, or a whole view), but the stats
+     * counters are not: a replay after a crash must not count an event twice, so stores and input offsets commit
+     * together. read_committed keeps aborted processor output out.
      */
     public Properties streamsProperties(final String applicationServer) {
         final Properties props = StreamsSettings.common(this, getString(APPLICATION_ID), getLong(COMMIT_INTERVAL_MS),
                 getInt(THREADS), getString(STATE_DIR));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(STANDBY_REPLICAS));
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);

@@ -32,7 +32,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
         this.config = config;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
-        this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates),
+        this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates, config.statsRetention()),
                 config.streamsProperties(applicationServer));
     }
 
@@ -66,6 +66,11 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
             parameters = parameters.enableStaleStores();
         }
         return managed.streams().store(parameters);
+    }
+
+    @Override
+    public <K, V> org.apache.kafka.streams.state.ReadOnlyWindowStore<K, V> windowStore(final String name) {
+        return managed.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>windowStore()));
     }
 
     /** The partitions of the topic feeding {@code store} (events or sessions) that this instance holds active. */

@@ -1,5 +1,7 @@
 package io.sessionlog.projections;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.sessionlog.projections.query.CorrelationKey;
@@ -8,6 +10,8 @@ import io.sessionlog.projections.query.Flux0View;
 import io.sessionlog.projections.query.OwnerKey;
 import io.sessionlog.projections.query.SessionFilter;
 import io.sessionlog.projections.query.SessionTimeKey;
+import io.sessionlog.projections.query.StatsKey;
+import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
@@ -44,6 +48,12 @@ public final class ProjectionsTopology {
 
     /** @param updates told of every event applied, to wake the readers waiting on its session */
     public static Topology build(final Topics topics, final Map<String, Object> serdeConfig, final SessionUpdates updates) {
+        return build(topics, serdeConfig, updates, ProjectionsConfig.DEFAULT_STATS_RETENTION);
+    }
+
+    /** @param statsRetention how long each bucket size of the stats is kept (and late events still counted) */
+    public static Topology build(final Topics topics, final Map<String, Object> serdeConfig, final SessionUpdates updates,
+                                 final Map<StatsKey.Interval, Duration> statsRetention) {
         final SpecificAvroSerde<StampedEvent> stamped = SpecificAvroSerde.forValues(StampedEvent.class, serdeConfig);
         final SpecificAvroSerde<SessionView> views = SpecificAvroSerde.forValues(SessionView.class, serdeConfig);
 
@@ -63,10 +73,20 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
 
+        // Stats: counters per bucket size in window stores (the window is the bucket), cached, since every event moves
+        // several counters of the same few buckets.
+        for (final StatsKey.Interval interval : StatsKey.Interval.values()) {
+            for (final String name : List.of(interval.eventStore(), interval.sessionStore())) {
+                builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(name, statsRetention.get(interval),
+                        interval.size(), false), Serdes.Bytes(), Serdes.Long()).withCachingEnabled());
+            }
+        }
+
         final KStream<String, StampedEvent> events = builder.stream(topics.events(),
                 Consumed.with(Serdes.String(), stamped).withName(ProjectionNames.EVENTS_SOURCE));
-        events.process(() -> new EventProjector(updates), Named.as(ProjectionNames.EVENT_PROJECTOR),
-                ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE);
+        events.process(() -> new EventProjector(updates, statsRetention), Named.as(ProjectionNames.EVENT_PROJECTOR),
+                concat(List.of(ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE),
+                        StatsCounters.storeNames(StatsKey.Interval::eventStore)));
         // Events of one correlation root live in many sessions, so in many partitions: re-key them by root through a
         // repartition topic, so that one instance holds every event of a root.
         events.filter((key, event) -> event != null && event.getCorrelation() != null, Named.as(ProjectionNames.CORRELATED_FILTER))
@@ -74,9 +94,14 @@ public final class ProjectionsTopology {
                 .repartition(Repartitioned.with(Serdes.String(), stamped).withName(ProjectionNames.CORRELATION_REPARTITION))
                 .process(CorrelationProjector::new, Named.as(ProjectionNames.CORRELATION_PROJECTOR), ProjectionNames.CORRELATIONS_STORE);
         builder.stream(topics.sessions(), Consumed.with(Serdes.String(), views).withName(ProjectionNames.SESSIONS_SOURCE))
-                .process(SessionProjector::new, Named.as(ProjectionNames.SESSION_PROJECTOR), ProjectionNames.SESSIONS_STORE,
-                        ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE);
+                .process(() -> new SessionProjector(statsRetention), Named.as(ProjectionNames.SESSION_PROJECTOR),
+                        concat(List.of(ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE),
+                                StatsCounters.storeNames(StatsKey.Interval::sessionStore)));
         return builder.build();
+    }
+
+    private static String[] concat(final List<String> first, final List<String> second) {
+        return java.util.stream.Stream.concat(first.stream(), second.stream()).toArray(String[]::new);
     }
 
     /** Stores each event of a correlation root under (root, session, offset); a deleted re-emission overwrites it. */
@@ -101,9 +126,12 @@ public final class ProjectionsTopology {
         private KeyValueStore<Bytes, StampedEvent> events;
         private KeyValueStore<Bytes, Long> ids;
         private KeyValueStore<Bytes, byte[]> byTime;
+        private final Map<StatsKey.Interval, Duration> statsRetention;
+        private StatsCounters stats;
 
-        EventProjector(final SessionUpdates updates) {
+        EventProjector(final SessionUpdates updates, final Map<StatsKey.Interval, Duration> statsRetention) {
             this.updates = updates;
+            this.statsRetention = statsRetention;
         }
 
         @Override
@@ -111,6 +139,7 @@ public final class ProjectionsTopology {
             events = context.getStateStore(ProjectionNames.EVENTS_STORE);
             ids = context.getStateStore(ProjectionNames.EVENT_IDS_STORE);
             byTime = context.getStateStore(ProjectionNames.EVENTS_BY_TIME_STORE);
+            stats = new StatsCounters(context, StatsKey.Interval::eventStore, statsRetention);
         }
 
         @Override
@@ -119,7 +148,9 @@ public final class ProjectionsTopology {
             if (event == null) {
                 return;
             }
-            events.put(SessionOffsetKey.of(event.getSessionKey(), event.getOffset()), event);
+            final Bytes at = SessionOffsetKey.of(event.getSessionKey(), event.getOffset());
+            count(events.get(at), event);
+            events.put(at, event);
             ids.put(SessionEventIdKey.of(event.getSessionKey(), event.getEvent().getEventId()), event.getOffset());
             // An event's time never changes (a deletion re-emits it as it was): these puts are idempotent.
             final long micros = SessionTimeKey.micros(event.getEvent().getOccurredAt());
@@ -128,6 +159,24 @@ public final class ProjectionsTopology {
                     event.getOffset()), PRESENT);
             updates.applied(event.getSessionKey());
         }
+
+        /**
+         * An event counts once, in the bucket of its time: as an event, or as a delete when it arrives deleted; a
+         * deletion moves it from one to the other. A replay (the same event again) changes nothing.
+         */
+        private void count(final StampedEvent before, final StampedEvent after) {
+            final CanonicalEvent event = after.getEvent();
+            final StatsCounters.Breakdown breakdown = new StatsCounters.Breakdown(Map.of(
+                    StatsKey.Dimension.TOTAL, "", StatsKey.Dimension.TYPE, Flux0View.type(event),
+                    StatsKey.Dimension.ORIGIN, event.getOrigin().name().toLowerCase(java.util.Locale.ROOT),
+                    StatsKey.Dimension.SOURCE, Flux0View.source(event), StatsKey.Dimension.AGENT_ID, Flux0View.owner(event.getAgentId())));
+            if (before == null) {
+                stats.add(event.getOccurredAt(), event.getDeleted() ? StatsKey.Metric.DELETES : StatsKey.Metric.EVENTS, breakdown, 1);
+            } else if (!before.getEvent().getDeleted() && event.getDeleted()) {
+                stats.add(event.getOccurredAt(), StatsKey.Metric.EVENTS, breakdown, -1);
+                stats.add(event.getOccurredAt(), StatsKey.Metric.DELETES, breakdown, 1);
+            }
+        }
     }
 
     /** Keeps the latest view of each session, and its indexes: by agent, by user, by last activity and by creation. */
@@ -135,9 +184,16 @@ public final class ProjectionsTopology {
         private KeyValueStore<String, SessionView> sessions;
         private KeyValueStore<Bytes, byte[]> owners;
         private KeyValueStore<Bytes, byte[]> byTime;
+        private final Map<StatsKey.Interval, Duration> statsRetention;
+        private StatsCounters stats;
+
+        SessionProjector(final Map<StatsKey.Interval, Duration> statsRetention) {
+            this.statsRetention = statsRetention;
+        }
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
+            stats = new StatsCounters(context, StatsKey.Interval::sessionStore, statsRetention);
             sessions = context.getStateStore(ProjectionNames.SESSIONS_STORE);
             owners = context.getStateStore(ProjectionNames.OWNERS_STORE);
             byTime = context.getStateStore(ProjectionNames.SESSIONS_BY_TIME_STORE);
@@ -156,6 +212,7 @@ public final class ProjectionsTopology {
                     after == null ? null : SessionTimeKey.of(SessionTimeKey.ACTIVITY, micros(SessionFilter.activity(after)), record.key()));
             reindex(byTime, before == null ? null : SessionTimeKey.of(SessionTimeKey.CREATION, micros(before.getCreatedAt()), record.key()),
                     after == null ? null : SessionTimeKey.of(SessionTimeKey.CREATION, micros(after.getCreatedAt()), record.key()));
+            count(before, after);
             if (after == null) {
                 sessions.delete(record.key());
             } else {
@@ -165,6 +222,26 @@ public final class ProjectionsTopology {
 
         private void reindex(final byte kind, final String session, final String before, final String after) {
             reindex(owners, before == null ? null : OwnerKey.of(kind, before, session), after == null ? null : OwnerKey.of(kind, after, session));
+        }
+
+        /**
+         * A session counts as new once, in the bucket of its creation; duplicates count when they arrive (the
+         * processor's time of the view that counted them), in the bucket of that time.
+         */
+        private void count(final SessionView before, final SessionView after) {
+            if (after == null) {
+                return;
+            }
+            final StatsCounters.Breakdown breakdown = new StatsCounters.Breakdown(Map.of(StatsKey.Dimension.TOTAL, "",
+                    StatsKey.Dimension.ORIGIN, after.getOrigin().name().toLowerCase(java.util.Locale.ROOT),
+                    StatsKey.Dimension.AGENT_ID, Flux0View.owner(after.getAgentId())));
+            if (before == null) {
+                stats.add(after.getCreatedAt(), StatsKey.Metric.NEW_SESSIONS, breakdown, 1);
+            }
+            final long duplicates = after.getDuplicateCount() - (before == null ? 0 : before.getDuplicateCount());
+            if (duplicates > 0) {
+                stats.add(after.getUpdatedAt(), StatsKey.Metric.DUPLICATES, breakdown, duplicates);
+            }
         }
 
         /** Moves an index entry; the new one is written first, so a reader between the two writes misses nothing. */

@@ -42,6 +42,7 @@ public final class QueryRoutes {
     private final EventStreams eventStreams;
     private final SessionListing sessionListing;
     private final EventSearchRoutes eventSearch;
+    private final StatsRoutes statsRoutes;
     private final LongPolls longPolls;
 
     /**
@@ -58,12 +59,14 @@ public final class QueryRoutes {
         this.longPolls = new LongPolls(queries, updates);
         this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
         this.eventSearch = new EventSearchRoutes(queries.eventWalks(OriginShapes::sent), router, forwarder);
+        this.statsRoutes = new StatsRoutes(queries.stats(), router, forwarder);
     }
 
     public void register(final Javalin app) {
         app.get(Paths.SESSIONS, sessionListing::list, Scope.READ);
         app.get(Paths.EVENTS, eventSearch::list, Scope.READ);
         app.get(Paths.SYLLABLE_EVENTS, eventSearch::listSyllable, Scope.READ);
+        app.get(Paths.STATS, statsRoutes::get, Scope.READ);
         app.get(Paths.SESSION, this::getSession, Scope.READ);
         app.get(Paths.SESSION_EVENTS, this::listEvents, Scope.READ);
         app.get(Paths.SESSION_EVENT, this::getEvent, Scope.READ);

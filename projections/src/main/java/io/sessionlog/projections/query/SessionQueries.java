@@ -30,6 +30,11 @@ public final class SessionQueries {
         return new EventWalks(stores, sent);
     }
 
+    /** The stats counters of this instance. */
+    public StatsQueries stats() {
+        return new StatsQueries(stores);
+    }
+
     /** Walks through the sessions of this instance, for listings. */
     public SessionWalks walks() {
         return walks;
