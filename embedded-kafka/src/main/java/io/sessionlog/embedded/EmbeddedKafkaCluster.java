@@ -74,9 +74,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             Files.createDirectories(dataDir);
             final String clusterId = clusterId();
             final List<Integer> controllerPorts = new ArrayList<>();
+            final List<Integer> free = freePorts(2 * nodeCount);
             for (int i = 0; i < nodeCount; i++) {
-                brokerPorts.add(i == 0 && firstBrokerPort > 0 ? firstBrokerPort : freePort());
-                controllerPorts.add(freePort());
+                brokerPorts.add(i == 0 && firstBrokerPort > 0 ? firstBrokerPort : free.get(2 * i));
+                controllerPorts.add(free.get(2 * i + 1));
             }
             final String voters = voters(controllerPorts);
             final List<Properties> nodeProps = new ArrayList<>();
@@ -246,11 +247,26 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return String.join(",", voters);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
+    /**
+     * {@code count} distinct free ports: every socket stays bound until all are, since a port released before the next
+     * is asked for may be handed out again (a broker and its controller on one port fail to start).
+     */
+    public static List<Integer> freePorts(final int count) throws IOException {
+        final List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            final List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                final ServerSocket socket = new ServerSocket();
+                sockets.add(socket);
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress("127.0.0.1", 0));
+                ports.add(socket.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (final ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 

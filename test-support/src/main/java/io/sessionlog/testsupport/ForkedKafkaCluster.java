@@ -43,9 +43,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             Files.createDirectories(cluster.dataDir);
             final String clusterId = EmbeddedKafkaCluster.clusterId(cluster.dataDir);
             final List<Integer> controllerPorts = new ArrayList<>();
+            final List<Integer> free = EmbeddedKafkaCluster.freePorts(2 * nodeCount);
             for (int i = 0; i < nodeCount; i++) {
-                cluster.brokerPorts.add(EmbeddedKafkaCluster.freePort());
-                controllerPorts.add(EmbeddedKafkaCluster.freePort());
+                cluster.brokerPorts.add(free.get(2 * i));
+                controllerPorts.add(free.get(2 * i + 1));
             }
             final String voters = EmbeddedKafkaCluster.voters(controllerPorts);
             for (int i = 0; i < nodeCount; i++) {
