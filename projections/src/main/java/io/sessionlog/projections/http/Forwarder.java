@@ -37,8 +37,19 @@ final class Forwarder {
 
     /** One instance's JSON answer to {@code pathAndQuery}; anything but 200 is a 503 for the caller. */
     com.fasterxml.jackson.databind.JsonNode get(final String hostPort, final String pathAndQuery, final String authorization) {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(hostPort, pathAndQuery)))
-                .timeout(Duration.ofSeconds(10)).header(FORWARDED, "1").GET();
+        return exchange(hostPort, HttpRequest.newBuilder(URI.create(url(hostPort, pathAndQuery))).GET(), authorization);
+    }
+
+    /** One instance's JSON answer to a POST of {@code json} (a read that takes a body); anything but 200 is a 503. */
+    com.fasterxml.jackson.databind.JsonNode post(final String hostPort, final String pathAndQuery, final byte[] json,
+                                                 final String authorization) {
+        return exchange(hostPort, HttpRequest.newBuilder(URI.create(url(hostPort, pathAndQuery)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)), authorization);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode exchange(final String hostPort, final HttpRequest.Builder request,
+                                                             final String authorization) {
+        request.timeout(Duration.ofSeconds(10)).header(FORWARDED, "1");
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.OriginShapes;
 import io.sessionlog.http.Paths;
+import io.sessionlog.projections.query.InkeepAggregator;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
@@ -43,6 +44,7 @@ public final class QueryRoutes {
     private final SessionListing sessionListing;
     private final EventSearchRoutes eventSearch;
     private final StatsRoutes statsRoutes;
+    private final InkeepQueryRoutes inkeepQuery;
     private final LongPolls longPolls;
 
     /**
@@ -60,6 +62,7 @@ public final class QueryRoutes {
         this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
         this.eventSearch = new EventSearchRoutes(queries.eventWalks(OriginShapes::sent), router, forwarder);
         this.statsRoutes = new StatsRoutes(queries.stats(), router, forwarder);
+        this.inkeepQuery = new InkeepQueryRoutes(new InkeepAggregator(queries.eventWalks(OriginShapes::sent)), router, forwarder);
     }
 
     public void register(final Javalin app) {
@@ -67,6 +70,7 @@ public final class QueryRoutes {
         app.get(Paths.EVENTS, eventSearch::list, Scope.READ);
         app.get(Paths.SYLLABLE_EVENTS, eventSearch::listSyllable, Scope.READ);
         app.get(Paths.STATS, statsRoutes::get, Scope.READ);
+        app.post(Paths.INKEEP_QUERY_EVENTS, inkeepQuery::queryEvents, Scope.READ);
         app.get(Paths.SESSION, this::getSession, Scope.READ);
         app.get(Paths.SESSION_EVENTS, this::listEvents, Scope.READ);
         app.get(Paths.SESSION_EVENT, this::getEvent, Scope.READ);

@@ -59,6 +59,17 @@ public final class EventWalks {
         return count[0];
     }
 
+    /** Feeds {@code sink} every matching event of this instance, partition by partition, until it answers false. */
+    public void forEach(final EventBrowse browse, final Predicate<StampedEvent> sink) {
+        for (final int partition : stores.localPartitions(ProjectionNames.EVENTS_STORE)) {
+            final boolean[] going = {true};
+            walk(browse, partition, null, event -> going[0] = sink.test(event));
+            if (!going[0]) {
+                return;
+            }
+        }
+    }
+
     private void walk(final EventBrowse browse, final int partition, final EventBrowse.Position after,
                       final Predicate<StampedEvent> sink) {
         final EventSearch search = browse.search();

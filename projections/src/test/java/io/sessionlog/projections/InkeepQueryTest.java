@@ -1,0 +1,173 @@
+package io.sessionlog.projections;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.projections.query.EventWalks;
+import io.sessionlog.projections.query.InkeepAggregator;
+import io.sessionlog.projections.query.InkeepQuery;
+import io.sessionlog.projections.query.SessionUpdates;
+import io.sessionlog.projections.query.StoreLookup;
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.StampedEvent;
+import io.sessionlog.schemas.registry.MockSchemaRegistry;
+import io.sessionlog.schemas.serde.SpecificAvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inkeep's query body over every origin's events: aggregations, time buckets, groups, where, order, refusals. */
+class InkeepQueryTest {
+
+    private static final String SCOPE = "inkeep-query-test";
+    private static final Topics TOPICS = new Topics("iq.");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, StampedEvent> events;
+    private InkeepAggregator aggregator;
+    private final Map<String, Long> offsets = new java.util.HashMap<>();
+
+    @BeforeEach
+    void start() {
+        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
+        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
+                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
+        props.put("bootstrap.servers", "unused:9092");
+        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
+        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
+                SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
+        aggregator = new InkeepAggregator(new EventWalks(new StoreLookup() {
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
+                return driver.getKeyValueStore(name);
+            }
+        }, event -> null));
+        inkeep("conv-1", "conversation_shared", "2025-02-06T10:00:00Z", "{\"plan\":\"pro\"}");
+        inkeep("conv-1", "conversation_thumbs_up", "2025-02-06T11:30:00Z", "{\"plan\":\"pro\"}");
+        inkeep("conv-2", "conversation_shared", "2025-02-07T09:00:00Z", "{\"plan\":\"free\"}");
+        flux0("zv3h4j5Fjv", "message", "2025-02-07T09:05:00Z");
+        flux0("zv3h4j5Fjv", "status", "2025-02-08T00:00:00Z");
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        MockSchemaRegistry.dropScope(SCOPE);
+    }
+
+    @Test
+    void countsByTypePerDayAsInkeepsSdkAsksForThem() throws Exception {
+        final JsonNode answer = query("""
+                {"select": [{"type": "aggregation", "aggregation": "count"}, {"type": "time", "timeUnit": "day", "field": "createdAt"}],
+                 "groupBy": [{"field": "type", "includeInSelect": true}],
+                 "where": {"and": [{"condition": {"field": "createdAt", "operator": "gte", "value": "2025-02-06T00:00:00.000Z"}},
+                                   {"condition": {"field": "createdAt", "operator": "lt", "value": "2025-02-08T00:00:00.000Z"}}]},
+                 "orderBy": [{"field": "createdAt_day", "direction": "asc"}, {"field": "type", "direction": "asc"}]}""");
+        assertEquals("ok", answer.get("status").asText());
+        assertEquals(JSON.readTree("""
+                [{"createdAt_day": "2025-02-06", "type": "conversation_shared", "count": 1},
+                 {"createdAt_day": "2025-02-06", "type": "conversation_thumbs_up", "count": 1},
+                 {"createdAt_day": "2025-02-07", "type": "conversation_shared", "count": 1},
+                 {"createdAt_day": "2025-02-07", "type": "message", "count": 1}]"""), answer.get("data").get("result"));
+        assertEquals(4, answer.get("data").get("total").asInt());
+        assertEquals(4, answer.get("data").get("count").asInt());
+    }
+
+    @Test
+    void whereCombinesAndWithOrAndGroupsReachIntoProperties() throws Exception {
+        final JsonNode answer = query("""
+                {"select": [{"type": "aggregation", "aggregation": "count"}, {"type": "aggregation", "aggregation": "countDistinct", "field": "conversationId"}],
+                 "groupBy": [{"field": "properties", "path": ["plan"]}],
+                 "where": {"or": [{"condition": {"field": "eventType", "operator": "eq", "value": "conversation"}},
+                                  {"condition": {"field": "type", "operator": "in", "value": ["status"]}}]},
+                 "orderBy": [{"field": "count", "direction": "desc"}, {"field": "properties", "direction": "desc"}]}""");
+        final JsonNode result = answer.get("data").get("result");
+        assertEquals(3, result.size(), "pro, free, and the flux0 events without a plan: " + result);
+        assertEquals(JSON.readTree("{\"properties\": {\"plan\": \"pro\"}, \"count\": 2, \"countDistinct_conversationId\": 1}"), result.get(0));
+        final JsonNode weekly = query("""
+                {"select": [{"type": "aggregation", "aggregation": "count"}, {"type": "time", "timeUnit": "week", "field": "createdAt"},
+                            {"type": "aggregation", "aggregation": "max", "field": "createdAt"}]}""").get("data").get("result");
+        assertEquals(1, weekly.size(), "2025-02-06 to 02-08 is one week, from Monday 2025-02-03: " + weekly);
+        assertEquals("2025-02-03", weekly.get(0).get("createdAt_week").asText());
+        assertEquals(Instant.parse("2025-02-08T00:00:00Z").toEpochMilli(), weekly.get(0).get("max_createdAt").asLong());
+    }
+
+    @Test
+    void withoutAggregationTheQueryListsEventsNewestFirst() throws Exception {
+        final JsonNode rows = query("""
+                {"select": [{"type": "field", "field": "conversationId"}, {"type": "field", "field": "createdAt"}],
+                 "where": {"condition": {"field": "conversationId", "operator": "neq", "value": "conv-1"}}}""").get("data").get("result");
+        assertEquals(JSON.readTree("""
+                [{"conversationId": "zv3h4j5Fjv", "createdAt": "2025-02-08T00:00:00Z"},
+                 {"conversationId": "zv3h4j5Fjv", "createdAt": "2025-02-07T09:05:00Z"},
+                 {"conversationId": "conv-2", "createdAt": "2025-02-07T09:00:00Z"}]"""), rows);
+    }
+
+    @Test
+    void whatCannotBeAnsweredExactlyIsRefusedNamingThePart() {
+        assertEquals("select[0].field", refused("{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"sum\", \"field\": \"type\"}]}"));
+        assertEquals("select[0].aggregation", refused("{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"median\"}]}"));
+        assertEquals("select[1].field", refused("{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"},"
+                + " {\"type\": \"time\", \"timeUnit\": \"day\", \"field\": \"projectId\"}]}"));
+        assertEquals("select", refused("{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"}, {\"type\": \"field\", \"field\": \"type\"}]}"));
+        assertEquals("where.and[0].condition.operator", refused("{\"where\": {\"and\": [{\"condition\": {\"field\": \"type\", "
+                + "\"operator\": \"like\", \"value\": \"x\"}}]}}"));
+        assertEquals("where.condition.value", refused("{\"where\": {\"condition\": {\"field\": \"createdAt\", \"operator\": \"gt\", \"value\": \"yesterday\"}}}"));
+        assertEquals("orderBy[0].field", refused("{\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"}],"
+                + " \"orderBy\": [{\"field\": \"avg_createdAt\", \"direction\": \"asc\"}]}"));
+        assertEquals("groupBy[0].path", refused("{\"groupBy\": [{\"field\": \"type\", \"path\": [\"x\"]}]}"));
+    }
+
+    // ---- helpers ----
+
+    private JsonNode query(final String body) throws Exception {
+        final InkeepQuery query = InkeepQuery.parse(JSON.readTree(body));
+        // Through JSON text, as a client reads it (numbers compare by value, not by Java type).
+        return JSON.readTree(aggregator.answer(query, List.of(aggregator.partial(query))).toString());
+    }
+
+    private static String refused(final String body) {
+        return assertThrows(InkeepQuery.Invalid.class, () -> InkeepQuery.parse(JSON.readTree(body))).field();
+    }
+
+    private void inkeep(final String conversation, final String type, final String at, final String properties) {
+        append(conversation, CanonicalEvent.newBuilder().setEventId(conversation + type + at).setOrigin(Origin.INKEEP)
+                .setKind(EventKind.CUSTOM).setType(type).setOccurredAt(Instant.parse(at)).setConversationId(conversation)
+                .setEntityType("conversation").setPropertiesJson(properties).setSchemaRef("inkeep.InsertConversationEvent")
+                .setRaw(ByteBuffer.allocate(0)).build());
+    }
+
+    private void flux0(final String session, final String type, final String at) {
+        append(session, CanonicalEvent.newBuilder().setEventId(session + type).setOrigin(Origin.FLUX0)
+                .setKind(EventKind.valueOf(type.toUpperCase(java.util.Locale.ROOT))).setType(type).setSource("ai_agent")
+                .setOccurredAt(Instant.parse(at)).setDataJson("{\"type\":\"" + type + "\"}").setSchemaRef("flux0.EventDTO")
+                .setRaw(ByteBuffer.allocate(0)).build());
+    }
+
+    private void append(final String session, final CanonicalEvent event) {
+        final long offset = offsets.merge(session, 1L, Long::sum) - 1;
+        events.pipeInput(session, StampedEvent.newBuilder().setSessionKey(session).setOffset(offset).setEvent(event)
+                .setIngestedAt(event.getOccurredAt()).setStampedAt(event.getOccurredAt()).build());
+    }
+}
