@@ -27,6 +27,7 @@ import io.sessionlog.projections.ProjectionsService;
 import io.sessionlog.projections.http.QueryRoutes;
 import io.sessionlog.projections.query.SessionQueries;
 import io.sessionlog.projections.query.SessionUpdates;
+import io.sessionlog.projections.query.StatsKey;
 import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.ClusterConfig;
@@ -168,7 +169,8 @@ public final class Sessionlog implements AutoCloseable {
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
             projections.bindMetrics(metrics.registry());
-            new QueryRoutes(new SessionQueries(projections), projections, updates, scheme,
+            new QueryRoutes(new SessionQueries(projections, projectionsConfig.statsRetention().get(StatsKey.Interval.HOUR)),
+                    projections, updates, scheme,
                     config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS),
                     Duration.ofMillis(config.getLong(AppConfig.HTTP_SSE_HEARTBEAT_MS))).register(http);
             final ProjectionsService running = projections;

@@ -184,7 +184,7 @@ final class QueryBenchmark implements Callable<Integer> {
         throw new IllegalStateException("prefilled sessions did not become visible");
     }
 
-    private static void awaitReady(final HttpClient client, final String base) throws Exception {
+    static void awaitReady(final HttpClient client, final String base) throws Exception {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (client.GET(base + "/health/ready").getStatus() != 200) {
             if (System.nanoTime() > deadline) {

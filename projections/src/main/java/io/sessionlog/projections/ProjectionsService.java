@@ -68,11 +68,6 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return managed.streams().store(parameters);
     }
 
-    @Override
-    public <K, V> org.apache.kafka.streams.state.ReadOnlyWindowStore<K, V> windowStore(final String name) {
-        return managed.streams().store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>windowStore()));
-    }
-
     /** The partitions of the topic feeding {@code store} (events or sessions) that this instance holds active. */
     @Override
     public List<Integer> localPartitions(final String store) {

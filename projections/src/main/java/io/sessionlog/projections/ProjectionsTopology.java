@@ -73,12 +73,12 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
 
-        // Stats: counters per bucket size in window stores (the window is the bucket), cached, since every event moves
-        // several counters of the same few buckets.
+        // Stats: counters per bucket size, keyed by time first (a range of buckets is one scan), each size kept for its
+        // retention; cached, since every event moves several counters of the same few buckets.
         for (final StatsKey.Interval interval : StatsKey.Interval.values()) {
             for (final String name : List.of(interval.eventStore(), interval.sessionStore())) {
-                builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(name, statsRetention.get(interval),
-                        interval.size(), false), Serdes.Bytes(), Serdes.Long()).withCachingEnabled());
+                builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.Long())
+                        .withCachingEnabled());
             }
         }
 
@@ -169,7 +169,8 @@ public final class ProjectionsTopology {
             final StatsCounters.Breakdown breakdown = new StatsCounters.Breakdown(Map.of(
                     StatsKey.Dimension.TOTAL, "", StatsKey.Dimension.TYPE, Flux0View.type(event),
                     StatsKey.Dimension.ORIGIN, event.getOrigin().name().toLowerCase(java.util.Locale.ROOT),
-                    StatsKey.Dimension.SOURCE, Flux0View.source(event), StatsKey.Dimension.AGENT_ID, Flux0View.owner(event.getAgentId())));
+                    StatsKey.Dimension.SOURCE, Flux0View.source(event), StatsKey.Dimension.AGENT_ID, Flux0View.owner(event.getAgentId()),
+                    StatsKey.Dimension.OWN_TYPE, event.getType() == null ? "" : event.getType()));
             if (before == null) {
                 stats.add(event.getOccurredAt(), event.getDeleted() ? StatsKey.Metric.DELETES : StatsKey.Metric.EVENTS, breakdown, 1);
             } else if (!before.getEvent().getDeleted() && event.getDeleted()) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +18,7 @@ import io.sessionlog.projections.query.EventWalks;
 import io.sessionlog.projections.query.InkeepAggregator;
 import io.sessionlog.projections.query.InkeepQuery;
 import io.sessionlog.projections.query.SessionUpdates;
+import io.sessionlog.projections.query.StatsQueries;
 import io.sessionlog.projections.query.StoreLookup;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
@@ -57,12 +60,13 @@ class InkeepQueryTest {
         driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
         events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
                 SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
-        aggregator = new InkeepAggregator(new EventWalks(new StoreLookup() {
+        final StoreLookup lookup = new StoreLookup() {
             @Override
             public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
                 return driver.getKeyValueStore(name);
             }
-        }, event -> null));
+        };
+        aggregator = new InkeepAggregator(new EventWalks(lookup, event -> null), new StatsQueries(lookup), Duration.ofDays(400));
         inkeep("conv-1", "conversation_shared", "2025-02-06T10:00:00Z", "{\"plan\":\"pro\"}");
         inkeep("conv-1", "conversation_thumbs_up", "2025-02-06T11:30:00Z", "{\"plan\":\"pro\"}");
         inkeep("conv-2", "conversation_shared", "2025-02-07T09:00:00Z", "{\"plan\":\"free\"}");
@@ -122,6 +126,31 @@ class InkeepQueryTest {
                 [{"conversationId": "zv3h4j5Fjv", "createdAt": "2025-02-08T00:00:00Z"},
                  {"conversationId": "zv3h4j5Fjv", "createdAt": "2025-02-07T09:05:00Z"},
                  {"conversationId": "conv-2", "createdAt": "2025-02-07T09:00:00Z"}]"""), rows);
+    }
+
+    /** A count per day by type over a range of whole days reads the stats counters: it must agree with the events. */
+    @Test
+    void aCountPerDayFromTheCountersIsWhatTheEventsSay() throws Exception {
+        final Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        inkeep("conv-r", "conversation_shared", today.minus(Duration.ofHours(30)).toString(), "{}");
+        inkeep("conv-r", "conversation_shared", today.minus(Duration.ofHours(20)).toString(), "{}");
+        inkeep("conv-r", "conversation_thumbs_up", today.minus(Duration.ofHours(20)).toString(), "{}");
+        flux0("zv-r", "message", today.minus(Duration.ofHours(2)).toString());
+        final String select = "\"select\": [{\"type\": \"aggregation\", \"aggregation\": \"count\"}, "
+                + "{\"type\": \"time\", \"timeUnit\": \"%s\", \"field\": \"createdAt\"}], \"groupBy\": [{\"field\": \"type\"}], ";
+        final String since = "{\"condition\": {\"field\": \"createdAt\", \"operator\": \"gte\", \"value\": \"" + today.minus(Duration.ofDays(3)) + "\"}}";
+        // The same question, once as the counters can answer it and once with a condition only the events can check.
+        final String countable = "{" + select.formatted("day") + "\"where\": " + since + "}";
+        final String scanned = "{" + select.formatted("day") + "\"where\": {\"and\": [" + since + ", {\"condition\": "
+                + "{\"field\": \"id\", \"operator\": \"neq\", \"value\": \"none\"}}]}}";
+        assertEquals(true, aggregator.fromCounters(InkeepQuery.parse(JSON.readTree(countable))) != null, "the counters answer it");
+        assertEquals(null, aggregator.fromCounters(InkeepQuery.parse(JSON.readTree(scanned))), "only the events can");
+        final JsonNode fromCounters = query(countable).get("data").get("result");
+        assertEquals(query(scanned).get("data").get("result"), fromCounters);
+        assertEquals(4, java.util.stream.StreamSupport.stream(fromCounters.spliterator(), false).mapToInt(r -> r.get("count").asInt()).sum(),
+                fromCounters.toString());
+        assertEquals(query(scanned.replace("\"day\"", "\"week\"")).get("data").get("result"),
+                query(countable.replace("\"day\"", "\"week\"")).get("data").get("result"), "weeks from day counters");
     }
 
     @Test

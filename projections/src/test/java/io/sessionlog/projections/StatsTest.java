@@ -28,7 +28,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,10 +67,6 @@ class StatsTest {
                 return driver.getKeyValueStore(name);
             }
 
-            @Override
-            public <K, V> ReadOnlyWindowStore<K, V> windowStore(final String name) {
-                return driver.getWindowStore(name);
-            }
         });
     }
 
@@ -117,14 +112,26 @@ class StatsTest {
     }
 
     @Test
-    void eventsBeyondWhatTheStoresKeepAreNotCounted() {
-        append("a", "message", Origin.FLUX0, Instant.now().plus(Duration.ofDays(30)));
+    void eventsOlderThanWhatTheStoresKeepAreNotCountedFutureOnesAre() {
+        final Instant future = Instant.now().plus(Duration.ofDays(30));
+        append("a", "message", Origin.FLUX0, future);
         append("a", "message", Origin.FLUX0, Instant.now().minus(Duration.ofDays(3))); // beyond the minute buckets' 2 days
         append("a", "message", Origin.FLUX0, minutes(1));
-        assertEquals(Map.of(minutes(1), 1L), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS),
-                "a far-future time would expire every real bucket; a time older than the retention is already dropped");
-        assertEquals(2L, totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS).values().stream().mapToLong(Long::longValue).sum(),
-                "the 3-day-old event is within the hour buckets' 400 days");
+        assertEquals(Map.of(minutes(1), 1L, Instant.ofEpochMilli(StatsKey.Interval.MINUTE.bucketStart(future.toEpochMilli())), 1L),
+                totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS),
+                "a time older than the retention is not counted; a future one lands in its own bucket, and no real bucket is lost");
+        assertEquals(3L, totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS).values().stream().mapToLong(Long::longValue).sum(),
+                "the 3-day-old event is within the hour buckets' 400 days, and so is the future one");
+    }
+
+    @Test
+    void bucketsOlderThanTheirRetentionAreSweptAway() {
+        append("a", "message", Origin.FLUX0, minutes(1));
+        assertEquals(Map.of(minutes(1), 1L), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS));
+        // The sweep runs by the wall clock: three days on, the minute buckets (two days) are gone, the hour buckets stay.
+        driver.advanceWallClockTime(Duration.ofDays(3));
+        assertEquals(Map.of(), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS));
+        assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.javalin.http.Context;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.OriginShapes;
 import io.sessionlog.http.Paths;
-import io.sessionlog.projections.query.InkeepAggregator;
 import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
@@ -62,7 +61,7 @@ public final class QueryRoutes {
         this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
         this.eventSearch = new EventSearchRoutes(queries.eventWalks(OriginShapes::sent), router, forwarder);
         this.statsRoutes = new StatsRoutes(queries.stats(), router, forwarder);
-        this.inkeepQuery = new InkeepQueryRoutes(new InkeepAggregator(queries.eventWalks(OriginShapes::sent)), router, forwarder);
+        this.inkeepQuery = new InkeepQueryRoutes(queries.inkeepAggregator(OriginShapes::sent), router, forwarder);
     }
 
     public void register(final Javalin app) {

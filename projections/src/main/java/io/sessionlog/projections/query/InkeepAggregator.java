@@ -28,13 +28,22 @@ public final class InkeepAggregator {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final EventWalks walks;
+    private final StatsQueries stats;
+    private final java.time.Duration countersRetention;
 
-    public InkeepAggregator(final EventWalks walks) {
+    /** @param countersRetention how long the hour and day counters are kept (projections.stats.retention.ms) */
+    public InkeepAggregator(final EventWalks walks, final StatsQueries stats, final java.time.Duration countersRetention) {
         this.walks = walks;
+        this.stats = stats;
+        this.countersRetention = countersRetention;
     }
 
     /** This instance's part: {@code {"groups": [{key, events, aggs}]}} or, listing events, {@code {"rows": […], "total"}}. */
     public ObjectNode partial(final InkeepQuery query) {
+        final ObjectNode counted = fromCounters(query);
+        if (counted != null) {
+            return counted;
+        }
         final InkeepQuery.Range range = query.range();
         final EventSearch search = new EventSearch(range.start(), range.end(), Set.of(), Set.of(), Set.of(), null, null, null, null,
                 Map.of(), false);
@@ -105,6 +114,57 @@ public final class InkeepAggregator {
         return body;
     }
 
+    /** The partial answer from the stats counters, or null when they cannot give exactly what the events would. */
+    public ObjectNode fromCounters(final InkeepQuery query) {
+        final boolean countOnly = query.aggregations().size() == 1 && query.aggregations().get(0).function().equals("count")
+                && query.aggregations().get(0).field() == null;
+        final boolean byType = query.groupBy().size() == 1 && query.groupBy().get(0).field().equals("type")
+                && query.groupBy().get(0).path().isEmpty();
+        if (!countOnly || !query.fields().isEmpty() || query.buckets().size() > 1 || (!query.groupBy().isEmpty() && !byType)
+                || !rangeOnly(query.where())) {
+            return null;
+        }
+        final String unit = query.buckets().isEmpty() ? "day" : query.buckets().get(0).unit();
+        final StatsKey.Interval interval = unit.equals("hour") ? StatsKey.Interval.HOUR : StatsKey.Interval.DAY;
+        final InkeepQuery.Range range = query.range();
+        final long size = interval.size().toMillis();
+        if (range.start() == null || range.start().isBefore(Instant.now().minus(countersRetention))
+                || range.start().toEpochMilli() % size != 0 || (range.end() != null && range.end().toEpochMilli() % size != 0)) {
+            return null;
+        }
+        final Instant end = range.end() != null ? range.end() : Instant.ofEpochMilli(Long.MAX_VALUE / 2);
+        final Map<List<JsonNode>, Long> groups = new LinkedHashMap<>();
+        for (final StatsQueries.Count count : stats.counts(interval, range.start(), end, byType ? StatsKey.Dimension.OWN_TYPE : null)) {
+            if (count.metric() != StatsKey.Metric.EVENTS
+                    || count.dimension() != (byType ? StatsKey.Dimension.OWN_TYPE : StatsKey.Dimension.TOTAL)) {
+                continue;
+            }
+            final List<JsonNode> key = new ArrayList<>();
+            query.buckets().forEach(bucket -> key.add(NODES.textNode(bucket.of(Instant.ofEpochMilli(count.bucketStart())))));
+            if (byType) {
+                key.add(count.value().isEmpty() ? NODES.nullNode() : NODES.textNode(count.value()));
+            }
+            groups.merge(key, count.count(), Long::sum);
+        }
+        final ObjectNode out = NODES.objectNode();
+        final ArrayNode array = out.putArray("groups");
+        groups.forEach((key, count) -> {
+            final ObjectNode group = array.addObject();
+            key.forEach(group.putArray("key")::add);
+            group.putArray("aggs").addObject().put("count", count).put("sum", 0.0);
+        });
+        return out;
+    }
+
+    /** Whether the where is only createdAt bounds the counters' buckets can meet exactly: gte and lt, all ANDed. */
+    private static boolean rangeOnly(final InkeepQuery.Filter filter) {
+        if (filter instanceof InkeepQuery.And and) {
+            return and.all().stream().allMatch(InkeepAggregator::rangeOnly);
+        }
+        return filter instanceof InkeepQuery.Condition c && c.field().equals("createdAt")
+                && (c.operator().equals("gte") || c.operator().equals("lt"));
+    }
+
     private static JsonNode reread(final JsonNode part) {
         try {
             return JSON.readTree(part.toString());
@@ -171,7 +231,10 @@ public final class InkeepAggregator {
         return item;
     }
 
-    /** By orderBy; by default time buckets oldest first, else the first aggregation largest first, else newest first. */
+    /**
+     * By orderBy; by default time buckets oldest first, else the first aggregation largest first, else newest first;
+     * ties by the item's JSON text.
+     */
     private static Comparator<ObjectNode> order(final InkeepQuery query) {
         final List<InkeepQuery.Order> orders = new ArrayList<>(query.orderBy());
         if (orders.isEmpty()) {
@@ -188,7 +251,8 @@ public final class InkeepAggregator {
             Comparator<ObjectNode> by = (a, b) -> compare(a.get(order.field()), b.get(order.field()));
             comparator = comparator.thenComparing(order.descending() ? by.reversed() : by);
         }
-        return comparator;
+        // Ties in what was asked for come in one order whichever way the answer was computed.
+        return comparator.thenComparing(ObjectNode::toString);
     }
 
     private static int compare(final JsonNode a, final JsonNode b) {

@@ -18,10 +18,23 @@ public final class SessionQueries {
 
     private final StoreLookup stores;
     private final SessionWalks walks;
+    private final java.time.Duration countersRetention;
 
     public SessionQueries(final StoreLookup stores) {
+        this(stores, java.time.Duration.ofDays(400));
+    }
+
+    /** @param countersRetention how long the hour and day stats counters are kept (projections.stats.retention.ms) */
+    public SessionQueries(final StoreLookup stores, final java.time.Duration countersRetention) {
         this.stores = stores;
         this.walks = new SessionWalks(stores);
+        this.countersRetention = countersRetention;
+    }
+
+    /** Inkeep's queries over this instance's events; {@code sent} reads a producer's document. */
+    public InkeepAggregator inkeepAggregator(final java.util.function.Function<io.sessionlog.schemas.avro.CanonicalEvent,
+            com.fasterxml.jackson.databind.JsonNode> sent) {
+        return new InkeepAggregator(eventWalks(sent), stats(), countersRetention);
     }
 
     /** Walks through the events of this instance across sessions; {@code sent} reads a producer's document. */

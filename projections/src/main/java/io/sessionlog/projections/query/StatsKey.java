@@ -8,8 +8,10 @@ import java.util.Locale;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The key of a counter in the stats window stores: the metric, the dimension it is broken down by ({@link #TOTAL}
- * for none) and the dimension's value. Each store holds one bucket size; the window is the bucket.
+ * The key of a counter in the stats stores: the bucket's start (epoch milliseconds, sign bit flipped so that byte
+ * order is time order), the metric, the dimension it is broken down by ({@link Dimension#TOTAL} for none) and the
+ * dimension's value. Time comes first, so the counters of a range of buckets are one range scan; each store holds one
+ * bucket size.
  */
 public final class StatsKey {
 
@@ -72,7 +74,9 @@ public final class StatsKey {
 
     /** What a count is broken down by; {@code TOTAL} is every event or session of the bucket. */
     public enum Dimension {
-        TOTAL('*'), TYPE('t'), ORIGIN('o'), SOURCE('s'), AGENT_ID('a');
+        TOTAL('*'), TYPE('t'), ORIGIN('o'), SOURCE('s'), AGENT_ID('a'),
+        /** The event's own type as its origin gave it (Inkeep's type, Syllable's type, flux0's type), for Inkeep's queries. */
+        OWN_TYPE('y');
 
         private final byte code;
 
@@ -95,19 +99,28 @@ public final class StatsKey {
     }
 
     /** A decoded key. */
-    public record Counter(Metric metric, Dimension dimension, String value) {
+    public record Counter(long bucketStart, Metric metric, Dimension dimension, String value) {
     }
 
     private StatsKey() {
     }
 
-    public static Bytes of(final Metric metric, final Dimension dimension, final String value) {
+    public static Bytes of(final long bucketStart, final Metric metric, final Dimension dimension, final String value) {
         final byte[] text = value.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(2 + text.length).put(metric.code).put(dimension.code).put(text).array());
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 2 + text.length).putLong(bucketStart ^ Long.MIN_VALUE)
+                .put(metric.code).put(dimension.code).put(text).array());
+    }
+
+    /** Before every counter of the buckets starting at or after {@code bucketStart}. */
+    public static Bytes from(final long bucketStart) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(bucketStart ^ Long.MIN_VALUE).array());
     }
 
     public static Counter decode(final Bytes key) {
-        final byte[] bytes = key.get();
-        return new Counter(Metric.of(bytes[0]), Dimension.of(bytes[1]), new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8));
+        final ByteBuffer bytes = ByteBuffer.wrap(key.get());
+        final long bucket = bytes.getLong() ^ Long.MIN_VALUE;
+        final Metric metric = Metric.of(bytes.get());
+        final Dimension dimension = Dimension.of(bytes.get());
+        return new Counter(bucket, metric, dimension, new String(key.get(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8));
     }
 }

@@ -5,11 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads the stats counters of this instance's partitions, summed, for buckets in {@code [from, to)}. */
+/** Reads the stats counters of this instance's partitions, summed, for buckets in {@code [from, to)}: one range scan. */
 public final class StatsQueries {
 
     /** One counter of one bucket. */
@@ -26,13 +25,15 @@ public final class StatsQueries {
     public List<Count> counts(final StatsKey.Interval interval, final Instant from, final Instant to, final StatsKey.Dimension by) {
         final List<Count> counts = new ArrayList<>();
         for (final String name : List.of(interval.eventStore(), interval.sessionStore())) {
-            final ReadOnlyWindowStore<Bytes, Long> store = stores.windowStore(name);
-            try (KeyValueIterator<Windowed<Bytes>, Long> all = store.fetchAll(from, to.minusMillis(1))) {
+            final ReadOnlyKeyValueStore<Bytes, Long> store = stores.keyValueStore(name, -1, false);
+            // The key of `to` alone sorts before every counter of that bucket, so the scan stops there.
+            try (KeyValueIterator<Bytes, Long> all = store.range(StatsKey.from(from.toEpochMilli()), StatsKey.from(to.toEpochMilli()))) {
                 while (all.hasNext()) {
                     final var entry = all.next();
-                    final StatsKey.Counter counter = StatsKey.decode(entry.key.key());
-                    if (entry.value != 0 && (counter.dimension() == StatsKey.Dimension.TOTAL || counter.dimension() == by)) {
-                        counts.add(new Count(entry.key.window().start(), counter.metric(), counter.dimension(), counter.value(), entry.value));
+                    final StatsKey.Counter counter = StatsKey.decode(entry.key);
+                    if (entry.value != 0 && counter.bucketStart() < to.toEpochMilli()
+                            && (counter.dimension() == StatsKey.Dimension.TOTAL || counter.dimension() == by)) {
+                        counts.add(new Count(counter.bucketStart(), counter.metric(), counter.dimension(), counter.value(), entry.value));
                     }
                 }
             }

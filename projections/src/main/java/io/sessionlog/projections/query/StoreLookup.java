@@ -13,14 +13,6 @@ public interface StoreLookup {
     <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(String name, int partition, boolean allowStale);
 
     /**
-     * A window store across every partition this instance holds active (for sums, where order does not matter).
-     * TopologyTestDriver tests give theirs; an app without window stores need not.
-     */
-    default <K, V> org.apache.kafka.streams.state.ReadOnlyWindowStore<K, V> windowStore(final String name) {
-        throw new UnsupportedOperationException("no window store " + name + " here");
-    }
-
-    /**
      * The partitions of {@code store} this instance holds active, each to be read on its own where order matters;
      * by default one whole store ({@code -1}, as a TopologyTestDriver holds it).
      */
