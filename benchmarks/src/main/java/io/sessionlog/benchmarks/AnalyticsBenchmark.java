@@ -63,6 +63,8 @@ final class AnalyticsBenchmark implements Callable<Integer> {
     Path dataDir;
 
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    /** Events in the log at the end: those loaded and those ingested while measuring. */
+    private long total;
 
     @Override
     public Integer call() throws Exception {
@@ -103,9 +105,13 @@ final class AnalyticsBenchmark implements Callable<Integer> {
             final MachineUse use = MachineUse.start();
             measure(client, base, queries, true);
             System.out.println("while measured: " + use.summary());
+            ingest.halt();
+            final LoadGenerator.Result ingested = steady.get();
             ingest.stop();
-            steady.cancel(true);
             client.stop();
+            total = events + (ingested.requests() - ingested.failures()) * 10;
+            System.out.printf(Locale.ROOT, "steady ingest while measuring: %,.0f events/s, %d failed requests%n",
+                    ingested.perSecond() * 10, ingested.failures());
         }
         // After a clean close every store has flushed its memtables: the files are what a restart reads.
         printState();
@@ -186,7 +192,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
         final java.util.Random random = new java.util.Random(7);
         final String inkeep = "{\"select\":[{\"type\":\"aggregation\",\"aggregation\":\"count\"},{\"type\":\"time\",\"timeUnit\":\"day\","
                 + "\"field\":\"createdAt\"}],\"groupBy\":[{\"field\":\"type\"}],\"where\":{\"condition\":{\"field\":\"createdAt\","
-                + "\"operator\":\"gte\",\"value\":\"" + now.minus(Duration.ofDays(30)) + "\"}}}";
+                + "\"operator\":\"gte\",\"value\":\"" + now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(30)) + "\"}}}";
         for (int i = 0; i < count; i++) {
             final Instant hour = now.minus(Duration.ofHours(1 + random.nextInt(24 * 29)));
             final String window = "start_datetime=" + hour + "&end_datetime=" + hour.plus(Duration.ofHours(1));
@@ -223,6 +229,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
      * loaded and those ingested while measuring).
      */
     private void printState() throws Exception {
+        System.out.printf(Locale.ROOT, "state on disk after a clean close, %,d events in the log:%n", total);
         final Map<String, Long> bytes = new TreeMap<>();
         final Path streams = dataDir.resolve("streams");
         try (Stream<Path> files = Files.walk(streams)) {
@@ -235,7 +242,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
             });
         }
         bytes.forEach((store, size) -> System.out.printf(Locale.ROOT, "  state %-60s %,8.1f MB, %,8.1f MB per million events%n",
-                store, size / 1e6, size / 1e6 * 1_000_000 / events));
+                store, size / 1e6, size / 1e6 * 1_000_000 / total));
     }
 
     private static ContentResponse get(final HttpClient client, final String url) throws Exception {

@@ -27,12 +27,18 @@ final class LoadGenerator {
     }
 
     private final HttpClient http;
+    /** Set to end a run before its duration: each client finishes the request it is in and stops. */
+    private volatile boolean halted;
 
     LoadGenerator(final int clients) throws Exception {
         http = new HttpClient();
         http.setMaxConnectionsPerDestination(clients);
         http.setFollowRedirects(false);
         http.start();
+    }
+
+    void halt() {
+        halted = true;
     }
 
     void stop() throws Exception {
@@ -56,7 +62,7 @@ final class LoadGenerator {
             final Thread thread = new Thread(() -> {
                 final long interval = perSecond > 0 ? (long) (1e9 * clients / perSecond) : 0;
                 long due = start + (interval > 0 ? (long) (interval * ((double) client / clients)) : 0);
-                for (int n = 0; System.nanoTime() < end; n++) {
+                for (int n = 0; !halted && System.nanoTime() < end; n++) {
                     if (interval > 0) {
                         final long wait = due - System.nanoTime();
                         if (wait > 0) {

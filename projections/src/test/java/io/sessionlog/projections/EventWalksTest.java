@@ -10,26 +10,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.projections.query.EventBrowse;
 import io.sessionlog.projections.query.EventSearch;
 import io.sessionlog.projections.query.EventWalks;
-import io.sessionlog.projections.query.SessionUpdates;
-import io.sessionlog.projections.query.StoreLookup;
-import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.StampedEvent;
-import io.sessionlog.schemas.registry.MockSchemaRegistry;
-import io.sessionlog.schemas.serde.SpecificAvroSerde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,34 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** The events-by-time index and the walks over it: order, type index, time window, deletes, paging, field equality. */
 class EventWalksTest {
 
-    private static final String SCOPE = "event-walks-test";
-    private static final Topics TOPICS = new Topics("e.");
     private static final Instant T0 = Instant.parse("2025-03-07T14:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, StampedEvent> events;
+    private ProjectionsDriver projections;
     private EventWalks walks;
     private final Map<String, Long> offsets = new java.util.HashMap<>();
 
     @BeforeEach
     void start() {
-        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
-        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
-                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
-        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
-        walks = new EventWalks(new StoreLookup() {
-            @Override
-            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
-                return driver.getKeyValueStore(name);
-            }
-        }, event -> {
+        projections = new ProjectionsDriver("event-walks-test", stateDir);
+        walks = new EventWalks(projections.stores, event -> {
             try {
                 return JSON.readTree(StandardCharsets.UTF_8.decode(event.getRaw().duplicate()).toString());
             } catch (java.io.IOException e) {
@@ -76,8 +52,7 @@ class EventWalksTest {
 
     @AfterEach
     void stop() {
-        driver.close();
-        MockSchemaRegistry.dropScope(SCOPE);
+        projections.close();
     }
 
     @Test
@@ -110,7 +85,7 @@ class EventWalksTest {
         final StampedEvent second = append("a", "message", 2);
         append("a", "message", 3);
         second.getEvent().setDeleted(true);
-        events.pipeInput("a", second); // the processor re-emits a deleted event as it was, marked deleted
+        projections.events.pipeInput("a", second); // the processor re-emits a deleted event as it was, marked deleted
         assertEquals(List.of("a@0", "a@2"), ids(walk(false, search(), 10)));
         assertEquals(List.of("a@0", "a@1", "a@2"), ids(walk(false, search(Set.of(), null, null, Map.of(), true), 10)));
     }
@@ -160,7 +135,7 @@ class EventWalksTest {
                         .setCorrelationId(session + "@" + offset).setOccurredAt(minutes(minute)).setDataJson("{}")
                         .setSchemaRef("flux0.EventDTO").setRaw(ByteBuffer.wrap(raw.getBytes(StandardCharsets.UTF_8))).build())
                 .setIngestedAt(T0).setStampedAt(T0).build();
-        events.pipeInput(session, stamped);
+        projections.events.pipeInput(session, stamped);
         return stamped;
     }
 

@@ -10,27 +10,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.projections.query.EventWalks;
 import io.sessionlog.projections.query.InkeepAggregator;
 import io.sessionlog.projections.query.InkeepQuery;
-import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StatsQueries;
-import io.sessionlog.projections.query.StoreLookup;
-import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.StampedEvent;
-import io.sessionlog.schemas.registry.MockSchemaRegistry;
-import io.sessionlog.schemas.serde.SpecificAvroSerde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,34 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** Inkeep's query body over every origin's events: aggregations, time buckets, groups, where, order, refusals. */
 class InkeepQueryTest {
 
-    private static final String SCOPE = "inkeep-query-test";
-    private static final Topics TOPICS = new Topics("iq.");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, StampedEvent> events;
+    private ProjectionsDriver projections;
     private InkeepAggregator aggregator;
     private final Map<String, Long> offsets = new java.util.HashMap<>();
 
     @BeforeEach
     void start() {
-        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
-        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
-                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
-        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
-        final StoreLookup lookup = new StoreLookup() {
-            @Override
-            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
-                return driver.getKeyValueStore(name);
-            }
-        };
-        aggregator = new InkeepAggregator(new EventWalks(lookup, event -> null), new StatsQueries(lookup), Duration.ofDays(400));
+        projections = new ProjectionsDriver("inkeep-query-test", stateDir);
+        aggregator = new InkeepAggregator(new EventWalks(projections.stores, event -> null), new StatsQueries(projections.stores),
+                Duration.ofDays(400));
         inkeep("conv-1", "conversation_shared", "2025-02-06T10:00:00Z", "{\"plan\":\"pro\"}");
         inkeep("conv-1", "conversation_thumbs_up", "2025-02-06T11:30:00Z", "{\"plan\":\"pro\"}");
         inkeep("conv-2", "conversation_shared", "2025-02-07T09:00:00Z", "{\"plan\":\"free\"}");
@@ -76,8 +52,7 @@ class InkeepQueryTest {
 
     @AfterEach
     void stop() {
-        driver.close();
-        MockSchemaRegistry.dropScope(SCOPE);
+        projections.close();
     }
 
     @Test
@@ -196,7 +171,7 @@ class InkeepQueryTest {
 
     private void append(final String session, final CanonicalEvent event) {
         final long offset = offsets.merge(session, 1L, Long::sum) - 1;
-        events.pipeInput(session, StampedEvent.newBuilder().setSessionKey(session).setOffset(offset).setEvent(event)
+        projections.events.pipeInput(session, StampedEvent.newBuilder().setSessionKey(session).setOffset(offset).setEvent(event)
                 .setIngestedAt(event.getOccurredAt()).setStampedAt(event.getOccurredAt()).build());
     }
 }

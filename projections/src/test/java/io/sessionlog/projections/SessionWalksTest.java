@@ -8,22 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import io.sessionlog.projections.query.SessionBrowse;
 import io.sessionlog.projections.query.SessionFilter;
-import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.SessionWalks;
-import io.sessionlog.projections.query.StoreLookup;
-import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.SessionView;
-import io.sessionlog.schemas.registry.MockSchemaRegistry;
-import io.sessionlog.schemas.serde.SpecificAvroSerde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,39 +22,24 @@ import org.junit.jupiter.api.io.TempDir;
 /** The sessions-by-time index and the walks over it: orders, filters, paging while sessions move. */
 class SessionWalksTest {
 
-    private static final String SCOPE = "walks-test";
-    private static final Topics TOPICS = new Topics("w.");
     private static final Instant T0 = Instant.parse("2025-01-29T09:00:00Z");
 
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, SessionView> sessions;
+    private ProjectionsDriver projections;
     private SessionWalks walks;
     private final Map<String, SessionView> views = new java.util.HashMap<>();
 
     @BeforeEach
     void start() {
-        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
-        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
-                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
-        sessions = driver.createInputTopic(TOPICS.sessions(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(SessionView.class, serde).serializer());
-        walks = new SessionWalks(new StoreLookup() {
-            @Override
-            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
-                return driver.getKeyValueStore(name);
-            }
-        });
+        projections = new ProjectionsDriver("walks-test", stateDir);
+        walks = new SessionWalks(projections.stores);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        MockSchemaRegistry.dropScope(SCOPE);
+        projections.close();
     }
 
     @Test
@@ -89,7 +64,7 @@ class SessionWalksTest {
         assertEquals(List.of("a", "b"), keys(walk(SessionBrowse.Sort.LAST_EVENT_AT, true, SessionFilter.NONE, 10)));
         session("a", 0, 5); // a late event: last activity never goes back
         assertEquals(List.of("a", "b"), keys(walk(SessionBrowse.Sort.LAST_EVENT_AT, true, SessionFilter.NONE, 10)));
-        sessions.pipeInput("a", null); // a tombstone removes the session from every index
+        projections.sessions.pipeInput("a", null); // a tombstone removes the session from every index
         assertEquals(List.of("b"), keys(walk(SessionBrowse.Sort.LAST_EVENT_AT, true, SessionFilter.NONE, 10)));
         assertEquals(List.of("b"), keys(walk(SessionBrowse.Sort.CREATED_AT, false, SessionFilter.NONE, 10)));
     }
@@ -101,7 +76,7 @@ class SessionWalksTest {
         session("f3", 20, 30);
         views.get("f2").setLastStatus("error");
         views.get("f2").setDeletedCount(1);
-        sessions.pipeInput("f2", views.get("f2"));
+        projections.sessions.pipeInput("f2", views.get("f2"));
         final SessionFilter activeBetween = filter(null, null, minutes(20), minutes(30), null, null);
         assertEquals(List.of("f2"), keys(walk(SessionBrowse.Sort.LAST_EVENT_AT, true, activeBetween, 10)), "[20, 30)");
         assertEquals(List.of("f2", "f3"), keys(walk(SessionBrowse.Sort.CREATED_AT, false,
@@ -163,7 +138,7 @@ class SessionWalksTest {
             final SessionView moved = views.get(0);
             moved.setLastEventAt(T0.plus(Duration.ofMinutes(5_000 + page)));
             moved.setUpdatedAt(began.plusSeconds(1 + page)); // changed after the walk began
-            sessions.pipeInput(moved.getSessionKey(), moved);
+            projections.sessions.pipeInput(moved.getSessionKey(), moved);
         }
         assertEquals(met.size(), new java.util.HashSet<>(met).size(), "no session twice: " + met);
         assertEquals(12, met.size(), "every session once: " + met);
@@ -180,7 +155,7 @@ class SessionWalksTest {
             view.setLastEventAt(last);
         }
         views.put(key, view);
-        sessions.pipeInput(key, view);
+        projections.sessions.pipeInput(key, view);
     }
 
     private List<SessionView> walk(final SessionBrowse.Sort sort, final boolean descending, final SessionFilter filter, final int limit) {

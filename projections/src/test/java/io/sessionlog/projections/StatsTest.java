@@ -9,25 +9,15 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
-import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StatsKey;
 import io.sessionlog.projections.query.StatsQueries;
-import io.sessionlog.projections.query.StoreLookup;
-import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
-import io.sessionlog.schemas.registry.MockSchemaRegistry;
-import io.sessionlog.schemas.serde.SpecificAvroSerde;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,44 +26,25 @@ import org.junit.jupiter.api.io.TempDir;
 /** The stats counters: buckets by event time, breakdowns, deletes, late and far-off events, new sessions, duplicates. */
 class StatsTest {
 
-    private static final String SCOPE = "stats-test";
-    private static final Topics TOPICS = new Topics("st.");
     /** Recent enough for every bucket size's retention. */
     private static final Instant HOUR = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
 
     @TempDir
     Path stateDir;
 
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, StampedEvent> events;
-    private TestInputTopic<String, SessionView> sessions;
+    private ProjectionsDriver projections;
     private StatsQueries stats;
     private final Map<String, Long> offsets = new java.util.HashMap<>();
 
     @BeforeEach
     void start() {
-        final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + SCOPE);
-        final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + SCOPE,
-                ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
-        props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(TOPICS, serde, new SessionUpdates()), props);
-        events = driver.createInputTopic(TOPICS.events(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
-        sessions = driver.createInputTopic(TOPICS.sessions(), Serdes.String().serializer(),
-                SpecificAvroSerde.forValues(SessionView.class, serde).serializer());
-        stats = new StatsQueries(new StoreLookup() {
-            @Override
-            public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean stale) {
-                return driver.getKeyValueStore(name);
-            }
-
-        });
+        projections = new ProjectionsDriver("stats-test", stateDir);
+        stats = new StatsQueries(projections.stores);
     }
 
     @AfterEach
     void stop() {
-        driver.close();
-        MockSchemaRegistry.dropScope(SCOPE);
+        projections.close();
     }
 
     @Test
@@ -97,16 +68,16 @@ class StatsTest {
     void aDeletionMovesAnEventFromEventsToDeletesAndAReplayChangesNothing() {
         final StampedEvent first = append("a", "message", Origin.FLUX0, minutes(5));
         append("a", "message", Origin.FLUX0, minutes(6));
-        events.pipeInput("a", first); // a replay of the same event
+        projections.events.pipeInput("a", first); // a replay of the same event
         assertEquals(Map.of(HOUR, 2L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
         first.getEvent().setDeleted(true);
-        events.pipeInput("a", first);
-        events.pipeInput("a", first); // and of the deletion
+        projections.events.pipeInput("a", first);
+        projections.events.pipeInput("a", first); // and of the deletion
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.DELETES));
         final StampedEvent bornDeleted = event("b", "message", Origin.FLUX0, minutes(7));
         bornDeleted.getEvent().setDeleted(true);
-        events.pipeInput("b", bornDeleted);
+        projections.events.pipeInput("b", bornDeleted);
         assertEquals(Map.of(HOUR, 2L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.DELETES), "an event that arrives deleted");
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
     }
@@ -129,7 +100,7 @@ class StatsTest {
         append("a", "message", Origin.FLUX0, minutes(1));
         assertEquals(Map.of(minutes(1), 1L), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS));
         // The sweep runs by the wall clock: three days on, the minute buckets (two days) are gone, the hour buckets stay.
-        driver.advanceWallClockTime(Duration.ofDays(3));
+        projections.driver.advanceWallClockTime(Duration.ofDays(3));
         assertEquals(Map.of(), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS));
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
     }
@@ -138,12 +109,12 @@ class StatsTest {
     void aSessionIsNewOnceInTheBucketOfItsCreationAndDuplicatesCountAsTheyArrive() {
         final SessionView view = SessionView.newBuilder().setSessionKey("s").setOrigin(Origin.INKEEP).setId("s")
                 .setCreatedAt(minutes(3)).setUpdatedAt(minutes(90)).build();
-        sessions.pipeInput("s", view);
+        projections.sessions.pipeInput("s", view);
         view.setDuplicateCount(2);
-        sessions.pipeInput("s", view);
+        projections.sessions.pipeInput("s", view);
         view.setDuplicateCount(3);
         view.setUpdatedAt(minutes(150));
-        sessions.pipeInput("s", view);
+        projections.sessions.pipeInput("s", view);
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.NEW_SESSIONS));
         assertEquals(Map.of("inkeep", 1L), values(StatsKey.Interval.HOUR, HOUR, StatsKey.Metric.NEW_SESSIONS, StatsKey.Dimension.ORIGIN));
         assertEquals(Map.of(HOUR.plus(Duration.ofHours(1)), 2L, HOUR.plus(Duration.ofHours(2)), 1L),
@@ -154,7 +125,7 @@ class StatsTest {
 
     private StampedEvent append(final String session, final String type, final Origin origin, final Instant time) {
         final StampedEvent stamped = event(session, type, origin, time);
-        events.pipeInput(session, stamped);
+        projections.events.pipeInput(session, stamped);
         return stamped;
     }
 
