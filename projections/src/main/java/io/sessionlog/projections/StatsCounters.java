@@ -56,14 +56,16 @@ final class StatsCounters {
         }
     }
 
-    /** Deletes the counters of the buckets that ended before each size's retention: their keys come first. */
+    /** Deletes the counters of the buckets that ended before each size's retention: the first of each dimension. */
     private void sweep(final Instant now) {
         for (final StatsKey.Interval interval : StatsKey.Interval.values()) {
             final KeyValueStore<Bytes, Long> store = stores.get(interval);
             final long cutoff = interval.bucketStart(now.minus(retention.get(interval)).toEpochMilli());
             final List<Bytes> expired = new ArrayList<>();
-            try (KeyValueIterator<Bytes, Long> old = store.range(StatsKey.from(Long.MIN_VALUE), StatsKey.from(cutoff))) {
-                old.forEachRemaining(entry -> expired.add(entry.key));
+            for (final StatsKey.Dimension dimension : StatsKey.Dimension.values()) {
+                try (KeyValueIterator<Bytes, Long> old = store.range(StatsKey.from(dimension, Long.MIN_VALUE), StatsKey.from(dimension, cutoff))) {
+                    old.forEachRemaining(entry -> expired.add(entry.key));
+                }
             }
             expired.forEach(store::delete);
         }

@@ -32,19 +32,12 @@ public final class EventWalks {
     }
 
     public List<StampedEvent> page(final EventBrowse browse) {
-        final List<StampedEvent> all = new ArrayList<>();
+        final List<OrderedMerge.Source<StampedEvent>> sources = new ArrayList<>();
         for (final int partition : stores.localPartitions(ProjectionNames.EVENTS_STORE)) {
-            final int[] taken = {0};
-            walk(browse, partition, browse.after(), event -> {
-                all.add(event);
-                return ++taken[0] < browse.limit();
-            });
+            sources.add(scan(browse, partition, browse.after()));
         }
         Comparator<StampedEvent> order = Comparator.comparing(EventBrowse.Position::of);
-        if (browse.descending()) {
-            order = order.reversed();
-        }
-        return all.stream().sorted(order).limit(browse.limit()).toList();
+        return OrderedMerge.first(sources, browse.descending() ? order.reversed() : order, browse.limit());
     }
 
     /** Every matching event of this instance, counted: exact, and as costly as reading them all. */
@@ -72,14 +65,24 @@ public final class EventWalks {
 
     private void walk(final EventBrowse browse, final int partition, final EventBrowse.Position after,
                       final Predicate<StampedEvent> sink) {
+        try (OrderedMerge.Source<StampedEvent> source = scan(browse, partition, after)) {
+            for (StampedEvent event = source.next(); event != null; event = source.next()) {
+                if (!sink.test(event)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One partition's matching events in the walk's order, after {@code after}, read as they are asked for. */
+    private OrderedMerge.Source<StampedEvent> scan(final EventBrowse browse, final int partition, final EventBrowse.Position after) {
         final EventSearch search = browse.search();
         final byte[] prefix = EventTimeKey.prefix(search.indexedType());
         Bytes from = EventTimeKey.first(prefix, search.start() == null ? Long.MIN_VALUE : SessionTimeKey.micros(search.start()));
         // [start, end): the header-only key of `end` sorts ahead of every event at that time and is never stored.
         Bytes to = search.end() == null ? EventTimeKey.last(prefix, Long.MAX_VALUE) : EventTimeKey.first(prefix, SessionTimeKey.micros(search.end()));
-        Bytes cursor = null;
-        if (after != null) {
-            cursor = EventTimeKey.of(prefix, after.micros(), after.sessionKey(), after.offset());
+        final Bytes cursor = after == null ? null : EventTimeKey.of(prefix, after.micros(), after.sessionKey(), after.offset());
+        if (cursor != null) {
             if (browse.descending()) {
                 to = to.compareTo(cursor) <= 0 ? to : cursor;
             } else {
@@ -87,22 +90,32 @@ public final class EventWalks {
             }
         }
         if (from.compareTo(to) > 0) {
-            return;
+            return OrderedMerge.empty();
         }
         final ReadOnlyKeyValueStore<Bytes, byte[]> index = store(ProjectionNames.EVENTS_BY_TIME_STORE, partition);
         final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, partition);
-        try (KeyValueIterator<Bytes, byte[]> keys = browse.descending() ? index.reverseRange(from, to) : index.range(from, to)) {
-            while (keys.hasNext()) {
-                final Bytes key = keys.next().key;
-                if (key.equals(cursor)) {
-                    continue;
+        final KeyValueIterator<Bytes, byte[]> keys = browse.descending() ? index.reverseRange(from, to) : index.range(from, to);
+        return new OrderedMerge.Source<>() {
+            @Override
+            public StampedEvent next() {
+                while (keys.hasNext()) {
+                    final Bytes key = keys.next().key;
+                    if (key.equals(cursor)) {
+                        continue;
+                    }
+                    final StampedEvent event = events.get(SessionOffsetKey.of(EventTimeKey.sessionKey(key, prefix.length), EventTimeKey.offset(key)));
+                    if (event != null && search.matches(event, sent)) {
+                        return event;
+                    }
                 }
-                final StampedEvent event = events.get(SessionOffsetKey.of(EventTimeKey.sessionKey(key, prefix.length), EventTimeKey.offset(key)));
-                if (event != null && search.matches(event, sent) && !sink.test(event)) {
-                    return;
-                }
+                return null;
             }
-        }
+
+            @Override
+            public void close() {
+                keys.close();
+            }
+        };
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name, final int partition) {

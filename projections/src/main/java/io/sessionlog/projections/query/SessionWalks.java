@@ -27,8 +27,19 @@ public final class SessionWalks {
         this.stores = stores;
     }
 
-    /** This instance's first {@code limit} sessions of the walk: the first of every local partition, merged. */
+    /** This instance's first {@code limit} sessions of the walk, its partitions' scans merged into one order. */
     public List<SessionView> page(final SessionBrowse browse) {
+        Comparator<SessionView> order = Comparator.comparing(browse::positionOf);
+        if (browse.descending()) {
+            order = order.reversed();
+        }
+        if (browse.sort() != SessionBrowse.Sort.ID) {
+            final List<OrderedMerge.Source<SessionView>> sources = new ArrayList<>();
+            for (final int partition : stores.localPartitions(ProjectionNames.SESSIONS_STORE)) {
+                sources.add(byTime(browse, partition, true));
+            }
+            return OrderedMerge.first(sources, order, browse.limit());
+        }
         final List<SessionView> all = new ArrayList<>();
         for (final int partition : stores.localPartitions(ProjectionNames.SESSIONS_STORE)) {
             final int[] taken = {0};
@@ -36,10 +47,6 @@ public final class SessionWalks {
                 all.add(view);
                 return ++taken[0] < browse.limit();
             });
-        }
-        Comparator<SessionView> order = Comparator.comparing(browse::positionOf);
-        if (browse.descending()) {
-            order = order.reversed();
         }
         return all.stream().sorted(order).limit(browse.limit()).toList();
     }
@@ -58,14 +65,30 @@ public final class SessionWalks {
 
     /** Feeds {@code sink} the matching sessions of one partition in order until it answers false. */
     private void walk(final SessionBrowse browse, final int partition, final boolean paged, final Predicate<SessionView> sink) {
-        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, partition);
-        final Predicate<SessionView> wanted = view -> view != null && browse.filter().test(view)
-                && (!paged || browse.asOf() == null || !view.getUpdatedAt().isAfter(browse.asOf()));
-        final SessionBrowse.Position after = paged ? browse.after() : null;
         if (browse.sort() == SessionBrowse.Sort.ID) {
-            byId(browse, partition, views, after, wanted, sink);
+            byId(browse, partition, store(ProjectionNames.SESSIONS_STORE, partition), paged ? browse.after() : null,
+                    wanted(browse, paged), sink);
             return;
         }
+        try (OrderedMerge.Source<SessionView> source = byTime(browse, partition, paged)) {
+            for (SessionView view = source.next(); view != null; view = source.next()) {
+                if (!sink.test(view)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Predicate<SessionView> wanted(final SessionBrowse browse, final boolean paged) {
+        return view -> view != null && browse.filter().test(view)
+                && (!paged || browse.asOf() == null || !view.getUpdatedAt().isAfter(browse.asOf()));
+    }
+
+    /** One partition's matching sessions by last activity or creation, read through sessions-by-time as asked for. */
+    private OrderedMerge.Source<SessionView> byTime(final SessionBrowse browse, final int partition, final boolean paged) {
+        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, partition);
+        final Predicate<SessionView> wanted = wanted(browse, paged);
+        final SessionBrowse.Position after = paged ? browse.after() : null;
         final byte order = browse.sort() == SessionBrowse.Sort.LAST_EVENT_AT ? SessionTimeKey.ACTIVITY : SessionTimeKey.CREATION;
         final SessionFilter filter = browse.filter();
         final var lower = order == SessionTimeKey.ACTIVITY ? filter.activeAfter() : filter.createdAfter();
@@ -73,9 +96,8 @@ public final class SessionWalks {
         Bytes from = SessionTimeKey.first(order, lower == null ? Long.MIN_VALUE : SessionTimeKey.micros(lower));
         // [after, before): the header-only key of `before` sorts ahead of every session at that time, and is never stored.
         Bytes to = upper == null ? SessionTimeKey.last(order, Long.MAX_VALUE) : SessionTimeKey.first(order, SessionTimeKey.micros(upper));
-        Bytes cursor = null;
-        if (after != null) {
-            cursor = SessionTimeKey.of(order, after.micros(), after.sessionKey());
+        final Bytes cursor = after == null ? null : SessionTimeKey.of(order, after.micros(), after.sessionKey());
+        if (cursor != null) {
             if (browse.descending()) {
                 to = min(to, cursor);
             } else {
@@ -83,22 +105,32 @@ public final class SessionWalks {
             }
         }
         if (from.compareTo(to) > 0) {
-            return;
+            return OrderedMerge.empty();
         }
         final ReadOnlyKeyValueStore<Bytes, byte[]> index = store(ProjectionNames.SESSIONS_BY_TIME_STORE, partition);
-        try (KeyValueIterator<Bytes, byte[]> keys = browse.descending() ? index.reverseRange(from, to) : index.range(from, to)) {
-            while (keys.hasNext()) {
-                final Bytes key = keys.next().key;
-                if (key.equals(cursor)) {
-                    continue;
+        final KeyValueIterator<Bytes, byte[]> keys = browse.descending() ? index.reverseRange(from, to) : index.range(from, to);
+        return new OrderedMerge.Source<>() {
+            @Override
+            public SessionView next() {
+                while (keys.hasNext()) {
+                    final Bytes key = keys.next().key;
+                    if (key.equals(cursor)) {
+                        continue;
+                    }
+                    final SessionView view = views.get(SessionTimeKey.sessionKey(key));
+                    // An entry the projector is about to move (read between its two writes) is met again at its new place.
+                    if (wanted.test(view) && browse.positionOf(view).micros() == SessionTimeKey.micros(key)) {
+                        return view;
+                    }
                 }
-                final SessionView view = views.get(SessionTimeKey.sessionKey(key));
-                // An entry the projector is about to move (read between its two writes) is met again at its new place.
-                if (wanted.test(view) && browse.positionOf(view).micros() == SessionTimeKey.micros(key) && !sink.test(view)) {
-                    return;
-                }
+                return null;
             }
-        }
+
+            @Override
+            public void close() {
+                keys.close();
+            }
+        };
     }
 
     private void byId(final SessionBrowse browse, final int partition, final ReadOnlyKeyValueStore<String, SessionView> views,

@@ -8,10 +8,10 @@ import java.util.Locale;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
- * The key of a counter in the stats stores: the bucket's start (epoch milliseconds, sign bit flipped so that byte
- * order is time order), the metric, the dimension it is broken down by ({@link Dimension#TOTAL} for none) and the
- * dimension's value. Time comes first, so the counters of a range of buckets are one range scan; each store holds one
- * bucket size.
+ * The key of a counter in the stats stores: the dimension it is broken down by ({@link Dimension#TOTAL} for none), the
+ * bucket's start (epoch milliseconds, sign bit flipped so that byte order is time order), the metric and the
+ * dimension's value. The counters of one dimension over a range of buckets are one range scan, and a question without
+ * a breakdown reads the totals alone; each store holds one bucket size.
  */
 public final class StatsKey {
 
@@ -107,20 +107,20 @@ public final class StatsKey {
 
     public static Bytes of(final long bucketStart, final Metric metric, final Dimension dimension, final String value) {
         final byte[] text = value.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + 2 + text.length).putLong(bucketStart ^ Long.MIN_VALUE)
-                .put(metric.code).put(dimension.code).put(text).array());
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES + 1 + text.length).put(dimension.code)
+                .putLong(bucketStart ^ Long.MIN_VALUE).put(metric.code).put(text).array());
     }
 
-    /** Before every counter of the buckets starting at or after {@code bucketStart}. */
-    public static Bytes from(final long bucketStart) {
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(bucketStart ^ Long.MIN_VALUE).array());
+    /** Before every counter of {@code dimension} in the buckets starting at or after {@code bucketStart}. */
+    public static Bytes from(final Dimension dimension, final long bucketStart) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put(dimension.code).putLong(bucketStart ^ Long.MIN_VALUE).array());
     }
 
     public static Counter decode(final Bytes key) {
         final ByteBuffer bytes = ByteBuffer.wrap(key.get());
+        final Dimension dimension = Dimension.of(bytes.get());
         final long bucket = bytes.getLong() ^ Long.MIN_VALUE;
         final Metric metric = Metric.of(bytes.get());
-        final Dimension dimension = Dimension.of(bytes.get());
         return new Counter(bucket, metric, dimension, new String(key.get(), bytes.position(), bytes.remaining(), StandardCharsets.UTF_8));
     }
 }
