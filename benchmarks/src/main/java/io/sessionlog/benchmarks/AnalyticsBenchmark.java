@@ -40,6 +40,8 @@ import picocli.CommandLine.Option;
 final class AnalyticsBenchmark implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The projections' application.id by default: the folder of their local state. */
+    private static final String PROJECTIONS = "sessionlog-projections";
 
     @Option(names = "--events", defaultValue = "1000000", description = "Events to load (default: ${DEFAULT-VALUE}).")
     int events;
@@ -114,7 +116,8 @@ final class AnalyticsBenchmark implements Callable<Integer> {
                     ingested.perSecond() * 10, ingested.failures());
         }
         // After a clean close every store has flushed its memtables: the files are what a restart reads.
-        printState();
+        final long projectionsBytes = printState();
+        restore(config, projectionsBytes);
         return 0;
     }
 
@@ -228,7 +231,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
      * Bytes on disk of each store of the state directory (every task's copy summed), and per million events (those
      * loaded and those ingested while measuring).
      */
-    private void printState() throws Exception {
+    private long printState() throws Exception {
         System.out.printf(Locale.ROOT, "state on disk after a clean close, %,d events in the log:%n", total);
         final Map<String, Long> bytes = new TreeMap<>();
         final Path streams = dataDir.resolve("streams");
@@ -243,6 +246,35 @@ final class AnalyticsBenchmark implements Callable<Integer> {
         }
         bytes.forEach((store, size) -> System.out.printf(Locale.ROOT, "  state %-60s %,8.1f MB, %,8.1f MB per million events%n",
                 store, size / 1e6, size / 1e6 * 1_000_000 / total));
+        return bytes.entrySet().stream().filter(e -> e.getKey().startsWith(PROJECTIONS + " ")).mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * Deletes the projections' local state and starts again on the same log: the time until every store is restored
+     * from its changelog and the instance is ready, and until the counters answer for every loaded event.
+     */
+    private void restore(final Map<String, String> config, final long projectionsBytes) throws Exception {
+        try (Stream<Path> paths = Files.walk(dataDir.resolve("streams").resolve(PROJECTIONS))) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        System.out.printf(Locale.ROOT, "projections' local state deleted (%,.0f MB); starting again on the same log%n", projectionsBytes / 1e6);
+        final long start = System.nanoTime();
+        try (Sessionlog again = Sessionlog.start(config)) {
+            final HttpClient client = new HttpClient();
+            client.start();
+            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            long ready = 0;
+            while (ready == 0 && System.nanoTime() < deadline) {
+                if (client.GET(again.httpUrl() + "/health/ready").getStatus() == 200) {
+                    ready = System.nanoTime();
+                } else {
+                    Thread.sleep(250);
+                }
+            }
+            System.out.printf(Locale.ROOT, "restored from the changelogs and ready in %.1f s (%,.0f MB/s of state)%n",
+                    (ready - start) / 1e9, projectionsBytes / 1e6 / ((ready - start) / 1e9));
+            client.stop();
+        }
     }
 
     private static ContentResponse get(final HttpClient client, final String url) throws Exception {
