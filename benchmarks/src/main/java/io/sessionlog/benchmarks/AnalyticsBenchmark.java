@@ -70,11 +70,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(dataDir)) {
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Folders.empty(dataDir);
         final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
                 "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
         config.putAll(settings);
@@ -254,9 +250,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
      * from its changelog and the instance is ready, and until the counters answer for every loaded event.
      */
     private void restore(final Map<String, String> config, final long projectionsBytes) throws Exception {
-        try (Stream<Path> paths = Files.walk(dataDir.resolve("streams").resolve(PROJECTIONS))) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Folders.delete(dataDir.resolve("streams").resolve(PROJECTIONS));
         System.out.printf(Locale.ROOT, "projections' local state deleted (%,.0f MB); starting again on the same log%n", projectionsBytes / 1e6);
         final long start = System.nanoTime();
         try (Sessionlog again = Sessionlog.start(config)) {

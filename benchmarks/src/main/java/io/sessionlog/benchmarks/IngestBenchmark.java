@@ -46,8 +46,7 @@ final class IngestBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(dataDir);
-        wipe(dataDir);
+        Folders.empty(dataDir);
         final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(), "roles", "ingest",
                 "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
         config.putAll(settings);
@@ -106,11 +105,5 @@ final class IngestBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-40s %,9.0f req/s %,10.0f events/s   p50 %6.1f ms   p99 %6.1f ms   max %7.1f ms   failed %d%n",
                 phase, result.perSecond(), result.perSecond() * eventsPerRequest, result.p50Micros() / 1000.0,
                 result.p99Micros() / 1000.0, result.maxMicros() / 1000.0, result.failures());
-    }
-
-    private static void wipe(final Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.sessionlog.benchmarks;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,7 +105,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        wipe(dataDir);
+        Folders.empty(dataDir);
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dataDir.resolve("kafka")).build().start(Duration.ofSeconds(60));
              SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
                      "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
@@ -416,14 +415,5 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 .setRaw(java.nio.ByteBuffer.wrap(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
         return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(Instant.now())
                 .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
-    }
-
-    private static void wipe(final Path dir) throws java.io.IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
     }
 }

@@ -2,7 +2,6 @@ package io.sessionlog.benchmarks;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -49,11 +48,7 @@ final class QueryBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(dataDir)) {
-            try (var paths = Files.walk(dataDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Folders.empty(dataDir);
         final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
                 "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
         config.putAll(settings);

@@ -21,7 +21,7 @@ public final class SessionQueries {
     private final java.time.Duration countersRetention;
 
     public SessionQueries(final StoreLookup stores) {
-        this(stores, java.time.Duration.ofDays(400));
+        this(stores, io.sessionlog.projections.ProjectionsConfig.DEFAULT_STATS_RETENTION.get(StatsKey.Interval.HOUR));
     }
 
     /** @param countersRetention how long the hour and day stats counters are kept (projections.stats.retention.ms) */
