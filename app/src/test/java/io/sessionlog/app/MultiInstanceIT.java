@@ -31,7 +31,7 @@ class MultiInstanceIT {
     private static final String STANDBYS = "projections.standby.replicas";
 
     @Test
-    void anyInstanceAnswersAnyKeyAndAnswersContinueWhenOneStops() {
+    void anyInstanceAnswersAnyKeyAndAnswersContinueWhenOneStops() throws Exception {
         try (Sessionlog first = TestApps.start(PREFIX, Map.of(STANDBYS, "1"))) {
             final Sessionlog second = Sessionlog.start(projectionsOnly(first));
             final String midWalk;
@@ -63,6 +63,7 @@ class MultiInstanceIT {
                 assertStandbyCopiesAnswerWhenStalenessIsAllowed(a, b);
                 assertSessionListingsGatherEveryInstance(a, b);
                 midWalk = assertWalksAnswerTheSameFromEitherInstance(a, b);
+                assertCountsAddUpAcrossInstances(a, b);
             } finally {
                 second.close();
             }
@@ -158,6 +159,33 @@ class MultiInstanceIT {
         assertEquals(expected.stream().map(session -> "w" + session.substring("walk-".length())).toList(), events);
         assertEquals(events, eventWalk(b, "agent_id=walker&limit=5"));
         return a.get("/v1/sessions?agent_id=walker&limit=5").body().get("next_cursor").asText();
+    }
+
+    /**
+     * Counters and Inkeep's aggregates live in every partition: either instance sums both instances' parts, and the
+     * sum is what was written (recent events, within the counters' retention, spread over every partition).
+     */
+    private static void assertCountsAddUpAcrossInstances(final Http a, final Http b) throws Exception {
+        final java.time.Instant day = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).minus(Duration.ofDays(2));
+        for (int s = 0; s < 12; s++) {
+            assertEquals(200, a.post("/v1/inkeep/events", "{\"type\":\"" + (s % 3 == 0 ? "conversation_shared" : "conversation_thumbs_up")
+                    + "\",\"conversationId\":\"count-" + s + "\",\"createdAt\":\"" + day.plus(Duration.ofHours(s)) + "\","
+                    + "\"entityType\":\"conversation\"}").status());
+        }
+        final String stats = "/v1/stats?interval=day&by=origin&from=" + day + "&to=" + day.plus(Duration.ofDays(1));
+        final JsonNode viaA = a.awaitGet(stats, r -> r.status() == 200 && r.body().get("buckets").get(0).get("events").asInt() == 12,
+                Duration.ofSeconds(20)).body();
+        assertEquals(viaA, b.get(stats).body(), "the same sums from either instance");
+        assertEquals(12, viaA.get("buckets").get(0).get("groups").get("inkeep").get("events").asInt());
+        final String query = "{\"select\":[{\"type\":\"aggregation\",\"aggregation\":\"count\"},{\"type\":\"aggregation\","
+                + "\"aggregation\":\"countDistinct\",\"field\":\"conversationId\"}],\"groupBy\":[{\"field\":\"type\"}],"
+                + "\"where\":{\"and\":[{\"condition\":{\"field\":\"createdAt\",\"operator\":\"gte\",\"value\":\"" + day + "\"}},"
+                + "{\"condition\":{\"field\":\"eventType\",\"operator\":\"eq\",\"value\":\"conversation\"}}]}}";
+        final JsonNode inkeepA = a.post("/v1/inkeep/query/events", query).body();
+        assertEquals(inkeepA, b.post("/v1/inkeep/query/events", query).body(), "Inkeep's aggregates, merged alike on either instance");
+        assertEquals(new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"type": "conversation_thumbs_up", "count": 8, "countDistinct_conversationId": 8},
+                 {"type": "conversation_shared", "count": 4, "countDistinct_conversationId": 4}]"""), inkeepA.get("data").get("result"));
     }
 
     /** The rest of a walk begun before an instance stopped: each answer is the right page or 503, until it is right. */
