@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.app.Sessionlog;
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.ContentResponse;
 import org.eclipse.jetty.client.util.StringRequestContent;
@@ -79,7 +80,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
             client.setMaxConnectionsPerDestination(32);
             client.start();
             final String base = app.httpUrl();
-            QueryBenchmark.awaitReady(client, base);
+            QueryBenchmark.awaitReady(client, base, Duration.ofSeconds(60));
             System.out.printf(Locale.ROOT, "analytics benchmark: %,d events over %,d sessions of three origins, the last 30 days%n", events, sessions);
             final long loadStart = System.nanoTime();
             load(client, base);
@@ -149,23 +150,25 @@ final class AnalyticsBenchmark implements Callable<Integer> {
         pending.forEach(CompletableFuture::join);
         senders.shutdown();
         // Visible once every event is counted: the stats are exact and cheap to read.
-        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-        long counted = 0;
-        while (counted < events && System.nanoTime() < deadline) {
-            final ContentResponse answer = client.newRequest(base + "/v1/stats?interval=day&from=" + now.minus(Duration.ofDays(31))
-                    + "&to=" + now.plus(Duration.ofDays(1))).timeout(60, TimeUnit.SECONDS).send();
-            if (answer.getStatus() != 200) {
-                Thread.sleep(1_000); // 503 while a store restores or rebalances: ask again
-                continue;
-            }
-            final JsonNode stats = JSON.readTree(answer.getContentAsString());
-            counted = 0;
-            for (final JsonNode bucket : stats.get("buckets")) {
-                counted += bucket.get("events").asLong();
-            }
-            System.out.printf(Locale.ROOT, "  visible in the read models: %,d of %,d%n", counted, events);
-            Thread.sleep(5_000);
+        Awaitility.await("every loaded event counted").atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(5))
+                .until(() -> counted(client, base), counted -> {
+                    System.out.printf(Locale.ROOT, "  visible in the read models: %,d of %,d%n", counted, events);
+                    return counted >= events;
+                });
+    }
+
+    /** Events the day counters hold for the loaded range; 0 while they cannot answer (503 during a rebalance). */
+    private long counted(final HttpClient client, final String base) throws Exception {
+        final ContentResponse answer = client.newRequest(base + "/v1/stats?interval=day&from=" + now.minus(Duration.ofDays(31))
+                + "&to=" + now.plus(Duration.ofDays(1))).timeout(60, TimeUnit.SECONDS).send();
+        if (answer.getStatus() != 200) {
+            return 0;
         }
+        long counted = 0;
+        for (final JsonNode bucket : JSON.readTree(answer.getContentAsString()).get("buckets")) {
+            counted += bucket.get("events").asLong();
+        }
+        return counted;
     }
 
     /** The n-th event: its time spread evenly over the last 30 days, its format by its session. */
@@ -256,15 +259,8 @@ final class AnalyticsBenchmark implements Callable<Integer> {
         try (Sessionlog again = Sessionlog.start(config)) {
             final HttpClient client = new HttpClient();
             client.start();
-            final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-            long ready = 0;
-            while (ready == 0 && System.nanoTime() < deadline) {
-                if (client.GET(again.httpUrl() + "/health/ready").getStatus() == 200) {
-                    ready = System.nanoTime();
-                } else {
-                    Thread.sleep(250);
-                }
-            }
+            QueryBenchmark.awaitReady(client, again.httpUrl(), Duration.ofMinutes(30));
+            final long ready = System.nanoTime();
             System.out.printf(Locale.ROOT, "restored from the changelogs and ready in %.1f s (%,.0f MB/s of state)%n",
                     (ready - start) / 1e9, projectionsBytes / 1e6 / ((ready - start) / 1e9));
             client.stop();

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.sessionlog.app.Sessionlog;
 import org.HdrHistogram.Histogram;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.ContentResponse;
 import org.eclipse.jetty.client.util.StringRequestContent;
@@ -56,7 +57,7 @@ final class QueryBenchmark implements Callable<Integer> {
             final HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(64);
             client.start();
-            awaitReady(client, app.httpUrl());
+            awaitReady(client, app.httpUrl(), Duration.ofSeconds(60));
             System.out.printf(Locale.ROOT, "query benchmark: all roles in one process, ingest at %,d events/s, %d s warm-up, %d s measured%n",
                     rate, warmUp, seconds);
             prefill(client, app.httpUrl());
@@ -167,25 +168,16 @@ final class QueryBenchmark implements Callable<Integer> {
         }
         client.POST(base + "/v1/syllable/events").body(new StringRequestContent("application/json", batch.append(']').toString(),
                 StandardCharsets.UTF_8)).send();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+        Awaitility.await("prefilled sessions visible").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             final ContentResponse filled = client.GET(base + "/v1/sessions/filled/events?min_offset=499");
             final ContentResponse last = client.GET(base + "/v1/sessions/bench-" + (SESSIONS - 1));
-            if (filled.getStatus() == 200 && filled.getContentAsString().contains("\"offset\":499") && last.getStatus() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("prefilled sessions did not become visible");
+            return filled.getStatus() == 200 && filled.getContentAsString().contains("\"offset\":499") && last.getStatus() == 200;
+        });
     }
 
-    static void awaitReady(final HttpClient client, final String base) throws Exception {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (client.GET(base + "/health/ready").getStatus() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not ready");
-            }
-            Thread.sleep(100);
-        }
+    /** Waits until {@code /health/ready} answers 200: every Streams app of the process running, stores restored. */
+    static void awaitReady(final HttpClient client, final String base, final Duration timeout) {
+        Awaitility.await("ready").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.GET(base + "/health/ready").getStatus() == 200);
     }
 }

@@ -114,9 +114,7 @@ final class EventSearchRoutes {
         final List<Map.Entry<EventBrowse.Position, JsonNode>> merged = new ArrayList<>();
         boolean morePossible = false;
         long count = 0;
-        for (final Router.Instance instance : router.instances()) {
-            final JsonNode page = instance.self() ? localPage(browse, total, render)
-                    : forwarder.get(instance.hostPort(), ctx.path() + "?" + LocalScope.query(ctx, token), ctx.header("Authorization"));
+        for (final JsonNode page : LocalScope.parts(ctx, router, forwarder, token, () -> localPage(browse, total, render))) {
             for (final JsonNode entry : page.get("items")) {
                 final JsonNode at = entry.get("position");
                 merged.add(Map.entry(new EventBrowse.Position(at.get(0).asLong(), at.get(1).asText(), at.get(2).asLong()), entry.get("item")));

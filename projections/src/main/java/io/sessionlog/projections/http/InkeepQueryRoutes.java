@@ -1,7 +1,6 @@
 package io.sessionlog.projections.http;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,11 +45,8 @@ final class InkeepQueryRoutes {
                 Json.answer(ctx, 200, Queryable.queryable(() -> aggregator.partial(query)));
                 return;
             }
-            final List<JsonNode> parts = new ArrayList<>();
-            for (final Router.Instance instance : router.instances()) {
-                parts.add(instance.self() ? Queryable.queryable(() -> aggregator.partial(query))
-                        : forwarder.post(instance.hostPort(), ctx.path() + "?scope=local", body, ctx.header("Authorization")));
-            }
+            final List<JsonNode> parts = LocalScope.postedParts(ctx, router, forwarder, body,
+                    () -> Queryable.queryable(() -> aggregator.partial(query)));
             Json.answer(ctx, 200, aggregator.answer(query, parts));
         } catch (InkeepQuery.Invalid invalid) {
             throw refused(invalid.field(), invalid.getMessage());

@@ -44,14 +44,11 @@ final class SessionListing {
             return;
         }
         // Every instance walks from the same cursor, the walk's start time included.
-        final String query = LocalScope.query(ctx, new BrowseCursor(browse.sort(), browse.descending(), browse.after(), browse.asOf()).encode());
+        final String cursor = new BrowseCursor(browse.sort(), browse.descending(), browse.after(), browse.asOf()).encode();
         final List<Positioned> merged = new ArrayList<>();
         boolean morePossible = false;
         long totalCount = 0;
-        for (final Router.Instance instance : router.instances()) {
-            final JsonNode page = instance.self()
-                    ? localPage(browse, stats, total)
-                    : forwarder.get(instance.hostPort(), ctx.path() + "?" + query, ctx.header("Authorization"));
+        for (final JsonNode page : LocalScope.parts(ctx, router, forwarder, cursor, () -> localPage(browse, stats, total))) {
             final JsonNode positions = page.get("positions");
             for (int i = 0; i < page.get("data").size(); i++) {
                 merged.add(new Positioned(new SessionBrowse.Position(positions.get(i).get(0).asLong(), positions.get(i).get(1).asText()),

@@ -64,9 +64,7 @@ final class StatsRoutes {
         }
         // bucket start → metric → (value or "" for the total) → count, summed over every instance
         final Map<Long, Map<String, Map<String, Long>>> sums = new TreeMap<>();
-        for (final Router.Instance instance : router.instances()) {
-            final JsonNode counts = instance.self() ? localCounts(interval, from, to, by)
-                    : forwarder.get(instance.hostPort(), ctx.path() + "?" + LocalScope.query(ctx, null), ctx.header("Authorization"));
+        for (final JsonNode counts : LocalScope.parts(ctx, router, forwarder, null, () -> localCounts(interval, from, to, by))) {
             for (final JsonNode count : counts.get("counts")) {
                 sums.computeIfAbsent(count.get(0).asLong(), b -> new TreeMap<>()).computeIfAbsent(count.get(1).asText(), m -> new TreeMap<>())
                         .merge(count.get(2).asText(), count.get(3).asLong(), Long::sum);
