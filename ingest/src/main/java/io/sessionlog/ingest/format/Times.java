@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Times as contract §2 takes them: ISO 8601 with a zone or offset, ISO 8601 without one (taken as UTC, as flux0's
  * examples are), or epoch milliseconds. Only times RFC 3339 can write back are taken (years 0001 to 9999): sessionlog
  * answers every time in RFC 3339, and Avro's {@code timestamp-micros} overflows not far beyond (year ±294,247).
+ * Times are kept to the microsecond, as {@code timestamp-micros} stores them: finer digits are dropped here, so that
+ * what is written is what every reader reads back.
  */
 public final class Times {
 
@@ -39,10 +42,10 @@ public final class Times {
         }
         final String text = value.asText().trim();
         try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
+            return Optional.of(OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MICROS));
         } catch (DateTimeParseException withZone) {
             try {
-                return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+                return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
             } catch (DateTimeParseException withoutZone) {
                 return Optional.empty();
             }

@@ -178,6 +178,16 @@ class IntentReaderTest {
                 + "\",\"source\":\"ai_agent\",\"data\":" + data + ",\"created_at\":\"2025-01-29T09:27:41Z\"}"), Optional.of("s1"), NOW);
     }
 
+    /** Avro keeps microseconds: a time written with nanoseconds is kept as what readers will read back, not more. */
+    @Test
+    void timesAreKeptToTheMicrosecondAsTheTopicsStoreThem() {
+        final CanonicalEvent event = eventOf(events(InputFormat.Y, "{\"timestamp\":\"2025-03-07T14:07:45.123456789Z\",\"session_id\":\"s\"}").get(0));
+        assertEquals(Instant.parse("2025-03-07T14:07:45.123456Z"), event.getOccurredAt());
+        final SessionUpserted session = (SessionUpserted) reader.sessions(items("{\"agent_id\":\"a\",\"created_at\":\"9999-12-31T23:59:59.999999999\"}"),
+                NOW).get(0).getIntent();
+        assertEquals(Instant.parse("9999-12-31T23:59:59.999999Z"), session.getCreatedAt(), "the latest time, without a zone too");
+    }
+
     @Test
     void sessionsGetAFlux0IdWhenNoneIsGivenAndPatchesMergeOffsets() {
         final SessionUpserted created = (SessionUpserted) reader.sessions(items("{\"agent_id\":\"vUfk4PgjTm\"}"), NOW).get(0).getIntent();
