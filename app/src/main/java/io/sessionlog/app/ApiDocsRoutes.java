@@ -7,12 +7,13 @@ import java.util.List;
 
 import io.javalin.Javalin;
 import io.javalin.router.ParsedEndpoint;
+import io.sessionlog.console.Console;
 import io.sessionlog.http.Json;
 import io.sessionlog.http.Paths;
 
 /**
  * {@code GET /openapi.json}, the OpenAPI 3.1 document of every route (its one home is {@code docs/openapi.json}, packed
- * into the jar), and {@code GET /}, an index of links for a person who opens the server in a browser.
+ * into the jar), and {@code GET /}: the analyst console for a browser, an index of links for a client asking for JSON.
  */
 final class ApiDocsRoutes {
 
@@ -21,13 +22,19 @@ final class ApiDocsRoutes {
     private ApiDocsRoutes() {
     }
 
-    static void register(final Javalin app) {
+    static void register(final Javalin app, final Console console) {
         final byte[] document = document();
         app.get(Paths.OPENAPI, ctx -> ctx.contentType("application/json").result(document));
         app.get(Paths.INDEX, ctx -> {
+            // A browser gets the console; a client asking for JSON gets the index of links.
+            if (Console.wantsPage(ctx)) {
+                console.answerIndex(ctx);
+                return;
+            }
             final var index = Json.MAPPER.createObjectNode().put("name", "sessionlog")
                     .put("description", "A Kafka-native event log for AI-agent and conversation platforms");
             index.putObject("links")
+                    .put("console", Paths.INDEX)
                     .put("openapi", Paths.OPENAPI)
                     .put("sessions", Paths.SESSIONS)
                     .put("health", Paths.HEALTH_READY)

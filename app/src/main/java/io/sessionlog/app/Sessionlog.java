@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.javalin.Javalin;
+import io.sessionlog.console.Console;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.http.ApiKeys;
 import io.sessionlog.http.BodyReadLimit;
@@ -107,8 +108,10 @@ public final class Sessionlog implements AutoCloseable {
         scheme = config.tls() ? "https" : "http";
         final String advertisedHost = config.getString(AppConfig.HTTP_ADVERTISED_HOST).isBlank()
                 ? advertised(config.httpHost()) : config.getString(AppConfig.HTTP_ADVERTISED_HOST);
+        final Console[] console = new Console[1];
         http = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
+            console[0] = Console.install(cfg);
             cfg.http.maxRequestSize = new IngestConfig(settings).getInt(IngestConfig.MAX_REQUEST_BYTES);
             // Slow clients (a body announced and never sent) are cut off instead of holding a server thread each.
             // Javalin answers a request Jetty timed out or saw aborted with 500; neither is the server's fault.
@@ -148,7 +151,13 @@ public final class Sessionlog implements AutoCloseable {
                     AppConfig.API_KEYS, config.httpHost());
         }
         HealthRoutes.register(http, this::states);
-        ApiDocsRoutes.register(http);
+        ApiDocsRoutes.register(http, console[0]);
+        final Topics topics = new Topics(config.getString(ClusterConfig.TOPIC_PREFIX));
+        final ClusterRoutes cluster = new ClusterRoutes(ClusterConfig.kafkaClientConfig(config),
+                List.of(new ProcessorConfig(settings).getString(ProcessorConfig.APPLICATION_ID),
+                        new ProjectionsConfig(settings).getString(ProjectionsConfig.APPLICATION_ID)), topics.rejected());
+        started.push(cluster);
+        cluster.register(http);
         metrics.register(http);
 
         if (config.runs(AppConfig.INGEST)) {

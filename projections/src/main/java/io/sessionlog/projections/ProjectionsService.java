@@ -68,6 +68,15 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return managed.streams().store(parameters);
     }
 
+    @Override
+    public String sourceTopic(final String store) {
+        return switch (store) {
+            case ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE -> config.topics().sessions();
+            case ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE -> config.topics().events();
+            default -> throw new IllegalArgumentException("store " + store + " is not split by the events or sessions topic");
+        };
+    }
+
     /** The partitions of the topic feeding {@code store} (events or sessions) that this instance holds active. */
     @Override
     public List<Integer> localPartitions(final String store) {
@@ -75,11 +84,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
             // Which partitions are ours is settled only while running: never answer a page without some of them.
             throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the projections are " + managed.state());
         }
-        final String source = switch (store) {
-            case ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE -> config.topics().sessions();
-            case ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE -> config.topics().events();
-            default -> throw new IllegalArgumentException("no partitions to list for store " + store);
-        };
+        final String source = sourceTopic(store);
         return managed.streams().streamsMetadataForStore(store).stream()
                 .filter(metadata -> metadata.hostInfo().equals(self))
                 .flatMap(metadata -> metadata.topicPartitions().stream())

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.sessionlog.projections.query.CorrelationKey;
 import io.sessionlog.projections.query.EventTimeKey;
 import io.sessionlog.projections.query.Flux0View;
+import io.sessionlog.projections.query.KafkaPosition;
 import io.sessionlog.projections.query.OwnerKey;
 import io.sessionlog.projections.query.SessionFilter;
 import io.sessionlog.projections.query.SessionTimeKey;
@@ -123,6 +124,7 @@ public final class ProjectionsTopology {
     /** Stores each stamped event under (session, offset); a re-emitted (deleted) event overwrites its earlier self. */
     private static final class EventProjector implements Processor<String, StampedEvent, Void, Void> {
         private final SessionUpdates updates;
+        private ProcessorContext<Void, Void> context;
         private KeyValueStore<Bytes, StampedEvent> events;
         private KeyValueStore<Bytes, Long> ids;
         private KeyValueStore<Bytes, byte[]> byTime;
@@ -136,6 +138,7 @@ public final class ProjectionsTopology {
 
         @Override
         public void init(final ProcessorContext<Void, Void> context) {
+            this.context = context;
             events = context.getStateStore(ProjectionNames.EVENTS_STORE);
             ids = context.getStateStore(ProjectionNames.EVENT_IDS_STORE);
             byTime = context.getStateStore(ProjectionNames.EVENTS_BY_TIME_STORE);
@@ -154,7 +157,9 @@ public final class ProjectionsTopology {
             ids.put(SessionEventIdKey.of(event.getSessionKey(), event.getEvent().getEventId()), event.getOffset());
             // An event's time never changes (a deletion re-emits it as it was): these puts are idempotent.
             final long micros = SessionTimeKey.micros(event.getEvent().getOccurredAt());
-            byTime.put(EventTimeKey.of(EventTimeKey.prefix(null), micros, event.getSessionKey(), event.getOffset()), PRESENT);
+            // The entry of every event also keeps where the record sits on the events topic (an event's details show it).
+            byTime.put(EventTimeKey.of(EventTimeKey.prefix(null), micros, event.getSessionKey(), event.getOffset()),
+                    context.recordMetadata().map(source -> new KafkaPosition(source.partition(), source.offset()).encode()).orElse(PRESENT));
             byTime.put(EventTimeKey.of(EventTimeKey.prefix(Flux0View.type(event.getEvent())), micros, event.getSessionKey(),
                     event.getOffset()), PRESENT);
             updates.applied(event.getSessionKey());

@@ -20,6 +20,7 @@ import io.sessionlog.http.Scope;
 import io.sessionlog.projections.ProjectionNames;
 import io.sessionlog.projections.query.EventFilter;
 import io.sessionlog.schemas.CorrelationIds;
+import io.sessionlog.projections.query.KafkaPosition;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionQueries;
@@ -91,12 +92,31 @@ public final class QueryRoutes {
     private void getEvent(final Context ctx) {
         final String id = ctx.pathParam("session_id");
         final String eventId = ctx.pathParam("event_id");
+        final boolean asRecord = "record".equals(ctx.queryParam("shape"));
         local(ctx, id, Duration.ofSeconds(30), where -> {
-            final ObjectNode dto = Queryable.queryable(() -> queries.event(id, eventId, where)).map(QueryParams.shape(ctx))
+            final StampedEvent event = Queryable.queryable(() -> queries.event(id, eventId, where))
                     .orElseThrow(() -> Problem.notFound("event " + eventId + " is unknown in session " + id));
-            Json.answer(ctx, 200, dto);
+            Json.answer(ctx, 200, asRecord ? record(event, where) : QueryParams.shape(ctx).apply(event));
             return null;
         });
+    }
+
+    /**
+     * {@code ?shape=record}: the event as a consumer of the events topic reads it, its topic, partition, offset (when
+     * the projection kept it), key and the enriched Avro record's fields.
+     */
+    private ObjectNode record(final StampedEvent event, final Route.Local where) {
+        final java.util.Optional<KafkaPosition> position = Queryable.queryable(() -> queries.position(event, where));
+        final ObjectNode answer = Json.MAPPER.createObjectNode().put("topic", router.sourceTopic(ProjectionNames.EVENTS_STORE));
+        if (where.partition() >= 0) {
+            answer.put("partition", where.partition());
+        } else {
+            answer.put("partition", position.map(KafkaPosition::partition).orElse(null));
+        }
+        answer.put("offset", position.map(KafkaPosition::offset).orElse(null));
+        answer.put("key", event.getSessionKey());
+        answer.set("value", AvroRecordJson.of(event));
+        return answer;
     }
 
     private void listEvents(final Context ctx) {

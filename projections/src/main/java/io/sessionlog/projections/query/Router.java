@@ -12,6 +12,9 @@ public interface Router {
      */
     Route route(String store, String key, boolean allowStale);
 
+    /** The topic a store is fed from, whose partitions it is split by (events or sessions). */
+    String sourceTopic(String store);
+
     /** Every instance of the projections app, with what it holds. */
     List<Instance> instances();
 

@@ -99,6 +99,13 @@ public final class SessionQueries {
         return matches;
     }
 
+    /** Where the event's latest record sits on the events topic, when the projection kept it. */
+    public Optional<KafkaPosition> position(final StampedEvent event, final Route.Local where) {
+        final ReadOnlyKeyValueStore<Bytes, byte[]> byTime = store(ProjectionNames.EVENTS_BY_TIME_STORE, where);
+        return KafkaPosition.decode(byTime.get(EventTimeKey.of(EventTimeKey.prefix(null),
+                SessionTimeKey.micros(event.getEvent().getOccurredAt()), event.getSessionKey(), event.getOffset())));
+    }
+
     /** One event by id, deleted or not. */
     public Optional<StampedEvent> event(final String sessionKey, final String eventId, final Route.Local where) {
         final ReadOnlyKeyValueStore<Bytes, Long> ids = store(ProjectionNames.EVENT_IDS_STORE, where);
