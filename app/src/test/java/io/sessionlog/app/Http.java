@@ -20,9 +20,20 @@ final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String key;
 
     Http(final String base) {
+        this(base, null);
+    }
+
+    private Http(final String base, final String key) {
         this.base = base;
+        this.key = key;
+    }
+
+    /** The same server, every request carrying {@code Authorization: Bearer key}. */
+    Http withKey(final String apiKey) {
+        return new Http(base, apiKey);
     }
 
     /** An answer; {@code stale} when a standby copy gave it (the Sessionlog-Stale header). */
@@ -36,6 +47,11 @@ final class Http {
 
     Answer post(final String path, final String body) {
         return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Answer patch(final String path, final String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
     }
 
     Answer get(final String path) {
@@ -59,6 +75,9 @@ final class Http {
 
     private Answer send(final HttpRequest.Builder request) {
         try {
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
             final HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             final String text = response.body();
