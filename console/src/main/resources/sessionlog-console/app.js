@@ -106,7 +106,9 @@ document.getElementById('search').addEventListener('submit', async event => {
   const query = document.getElementById('search-box').value.trim();
   if (!query) return;
   try {
-    if (await apiOrNull('/v1/sessions/' + enc(query))) {
+    // A session's events answer 200 (empty when unknown), so a search that finds a correlation logs no 404.
+    const events = await api('/v1/sessions/' + enc(query) + '/events?include_deleted=true&limit=1');
+    if (events.data.length) {
       location.hash = '#/sessions/' + enc(query);
       return;
     }
@@ -118,6 +120,10 @@ document.getElementById('search').addEventListener('submit', async event => {
     const root = await api('/v1/correlations/' + enc(query) + '?root=true&limit=1');
     if (root.data.length) {
       location.hash = '#/correlations/' + enc(query) + '?root';
+      return;
+    }
+    if (await apiOrNull('/v1/sessions/' + enc(query))) {
+      location.hash = '#/sessions/' + enc(query);
       return;
     }
     say('No session and no correlation id “' + query + '”.', 'info');

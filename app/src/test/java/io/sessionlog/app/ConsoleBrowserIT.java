@@ -104,6 +104,53 @@ class ConsoleBrowserIT {
     }
 
     @Test
+    void newSessionsAppearWithoutAReloadAndACorrelationIsFoundAcrossSessions() {
+        final long n = System.nanoTime();
+        browser = Browser.start(1280, 800);
+        browser.driver.get(app.httpUrl() + "/");
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.sessions tbody tr")));
+        browser.script("window.sameDocument = true;");
+        for (final String session : List.of("console-chain-a-" + n, "console-chain-b-" + n)) {
+            assertEquals(202, http.post("/v1/sessions/" + session + "/events", "{\"id\":\"e-" + session + "\",\"correlation_id\":\"chain-" + n
+                    + "::" + session + "\",\"type\":\"message\",\"source\":\"user\",\"data\":{\"type\":\"message\",\"parts\":"
+                    + "[{\"type\":\"content\",\"content\":\"hi\"}]},\"created_at\":\"" + Instant.now() + "\"}").status());
+        }
+        for (final String session : List.of("console-chain-a-" + n, "console-chain-b-" + n)) {
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("tr[data-session='" + session + "']")));
+        }
+        assertEquals(Boolean.TRUE, browser.script("return window.sameDocument === true;"), "the page was not reloaded");
+
+        browser.driver.findElement(By.id("search-box")).sendKeys("chain-" + n, Keys.ENTER);
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("main tbody tr"), 2));
+        final String rows = browser.driver.findElement(By.cssSelector("main tbody")).getText();
+        assertTrue(rows.contains("console-chain-a-" + n) && rows.contains("console-chain-b-" + n), rows);
+    }
+
+    @Test
+    void theClusterPageShowsLagAndTheReasonsOfRejectedRecords() {
+        final String session = "console-cluster-" + System.nanoTime();
+        postFlux0Fixtures(session);
+        // A delete naming an unknown event is accepted, then rejected by the processor with its reason.
+        assertEquals(202, http.delete("/v1/sessions/" + session + "/events/nope").status());
+        final String reason = "event nope is unknown in session " + session;
+        TestApps.awaitRejected(PREFIX, seen -> seen.stream().anyMatch(r -> new String(r.headers().lastHeader("sessionlog.reason").value(),
+                StandardCharsets.UTF_8).equals(reason)), Duration.ofSeconds(20));
+
+        browser = Browser.start(1280, 800);
+        browser.driver.get(app.httpUrl() + "/#/cluster");
+        final WebElement rejected = browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("rejected")));
+        final WebElement row = rejected.findElements(By.cssSelector("tbody tr")).stream().filter(r -> r.getText().contains(reason))
+                .findFirst().orElseThrow(() -> new AssertionError("no row for " + reason + " in " + rejected.getText()));
+        assertTrue(row.getText().matches("(?s).*processor\\.apply\\s+1\\s.*"), "one record, at the processor's stage: " + row.getText());
+        final String lag = browser.driver.findElement(By.id("lag")).getText();
+        assertTrue(lag.contains(PREFIX + "processor") && lag.contains(PREFIX + "events.raw"), lag);
+        assertTrue(lag.contains(PREFIX + "projections") && lag.contains(PREFIX + "events"), lag);
+        assertEquals("Ready", browser.driver.findElement(By.id("readiness")).getText());
+        assertTrue(browser.driver.findElement(By.id("instances")).getText().contains("(this one)"));
+    }
+
+    @Test
     void anEventPostedAppearsWithinOneSecondWithoutAReload() {
         final String session = "console-live-" + System.nanoTime();
         postFlux0Fixtures(session);
