@@ -10,12 +10,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.projections.query.EventBrowse;
 import io.sessionlog.projections.query.EventSearch;
 import io.sessionlog.projections.query.EventWalks;
+import io.sessionlog.projections.query.KafkaPosition;
+import io.sessionlog.projections.query.Route;
+import io.sessionlog.projections.query.SessionQueries;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
@@ -77,6 +81,19 @@ class EventWalksTest {
         assertEquals(List.of("a@1", "b@1"), ids(walk(false, search(Set.of("status", "tool"), null, null, Map.of(), false), 10)));
         assertEquals(List.of("a@1", "b@0"), ids(walk(false, search(Set.of(), minutes(2), minutes(4), Map.of(), false), 10)), "[2, 4)");
         assertEquals(List.of("b@0"), ids(walk(true, search(Set.of("message"), minutes(2), null, Map.of(), false), 10)));
+    }
+
+    @Test
+    void eachEventKeepsWhereItsLatestRecordSitsOnTheEventsTopic() {
+        final SessionQueries queries = new SessionQueries(projections.stores);
+        final StampedEvent first = append("a", "message", 1);
+        final StampedEvent second = append("b", "message", 2);
+        assertEquals(Optional.of(new KafkaPosition(0, 0)), queries.position(first, Route.Local.EVERY_LOCAL_PARTITION));
+        assertEquals(Optional.of(new KafkaPosition(0, 1)), queries.position(second, Route.Local.EVERY_LOCAL_PARTITION));
+        // A deletion re-emits the event: its details point at the record that carries its current state.
+        first.getEvent().setDeleted(true);
+        projections.events.pipeInput("a", first);
+        assertEquals(Optional.of(new KafkaPosition(0, 2)), queries.position(first, Route.Local.EVERY_LOCAL_PARTITION));
     }
 
     @Test
