@@ -37,6 +37,11 @@ export function fail(error) {
   }
 }
 
+/** A page's polling succeeded again: an error it showed is over. */
+export function recovered() {
+  if (!banner.hidden && banner.className === 'error') say('');
+}
+
 export function say(text, kind) {
   if (!text) {
     banner.hidden = true;

@@ -2,7 +2,7 @@
 // for again every two seconds, so that a new session appears without a reload.
 import {api} from './api.js';
 import {enc, h, link, show, time} from './dom.js';
-import {fail} from './app.js';
+import {fail, recovered} from './app.js';
 
 const REFRESH_MS = 2000;
 const PAGE = 25;
@@ -47,6 +47,7 @@ export function sessionsView(main, params) {
     try {
       const answer = await api('/v1/sessions?' + query);
       if (stopped) return;
+      recovered();
       page = wanted;
       cursors[page + 1] = answer.next_cursor;
       cursors.length = page + 2;

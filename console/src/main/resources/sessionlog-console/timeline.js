@@ -3,7 +3,7 @@
 // delete or a consumption offset changes the view, not the stream of new events.
 import {api, stream} from './api.js';
 import {enc, h, link, pretty, show, time} from './dom.js';
-import {fail} from './app.js';
+import {fail, recovered} from './app.js';
 
 const VIEW_REFRESH_MS = 2000;
 const PAGE = 1000;
@@ -80,6 +80,7 @@ export async function timelineView(main, id) {
     try {
       const fresh = await api('/v1/sessions/' + enc(id) + '?include=stats');
       if (stopped) return;
+      recovered();
       const deletesChanged = fresh.stats.deleted_count !== view.stats.deleted_count;
       const changed = JSON.stringify(fresh) !== JSON.stringify(view);
       view = fresh;

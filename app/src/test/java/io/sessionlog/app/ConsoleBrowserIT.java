@@ -38,6 +38,7 @@ class ConsoleBrowserIT {
     private static Http http;
     private Browser browser;
     private boolean refusalsExpected;
+    private boolean networkErrorsExpected;
 
     @BeforeAll
     static void startApp() {
@@ -63,6 +64,8 @@ class ConsoleBrowserIT {
                     // The key test is refused on purpose (no key, then a key without the read scope); the browser
                     // logs each refused load.
                     .filter(message -> !(refusalsExpected && message.matches(".*status of (401|403).*")))
+                    // The blip test breaks the connection on purpose; the browser logs each load it cut.
+                    .filter(message -> !(networkErrorsExpected && message.contains("net::ERR_")))
                     .toList();
             assertEquals(List.of(), errors, "errors in the page's console");
         } finally {
@@ -163,6 +166,40 @@ class ConsoleBrowserIT {
         browser.waitAtMost(Duration.ofSeconds(1)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("li.event[data-offset='4']")));
         assertTrue(browser.driver.findElement(By.cssSelector("li.event[data-offset='4']")).getText().contains("arrived live"));
         assertEquals(Boolean.TRUE, browser.script("return window.sameDocument === true;"), "the page was not reloaded");
+    }
+
+    @Test
+    void theTimelineSaysWhenItsStreamIsDownAndResumesAfterTheBlip() throws Exception {
+        networkErrorsExpected = true;
+        final String session = "console-blip-" + System.nanoTime();
+        postFlux0Fixtures(session);
+        try (TcpBlip path = new TcpBlip(java.net.URI.create(app.httpUrl()).getPort())) {
+            browser = Browser.start(1280, 800);
+            browser.driver.get("http://127.0.0.1:" + path.port() + "/#/sessions/" + session);
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("li.event"), 4));
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
+                    "Live: new events appear as they are stamped"));
+            browser.script("window.sameDocument = true;");
+
+            // The connection breaks and stays broken while an event is stamped.
+            path.drop();
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("live-state"),
+                    java.util.regex.Pattern.compile("Stream down.*")));
+            assertEquals(202, http.post("/v1/sessions/" + session + "/events", flux0Message("blip-1", "sent during the blip", "2025-01-29T09:31:00Z")).status());
+            http.awaitGet("/v1/sessions/" + session + "/events?min_offset=4", a -> a.body().get("data").size() == 1, Duration.ofSeconds(20));
+            browser.screenshot("theTimelineSaysWhenItsStreamIsDownAndResumesAfterTheBlip-down");
+
+            // Back: the stream resumes after the last event it had (Last-Event-ID), with the one it missed.
+            path.restore();
+            browser.waitAtMost(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("li.event[data-offset='4']")));
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
+                    "Live: new events appear as they are stamped"));
+            assertEquals(List.of("0", "1", "2", "3", "4"), browser.driver.findElements(By.cssSelector("li.event")).stream()
+                    .map(e -> e.getAttribute("data-offset")).toList(), "nothing missed, nothing twice");
+            assertEquals(Boolean.TRUE, browser.script("return window.sameDocument === true;"), "the page was not reloaded");
+            // The view's refresh failed during the blip; once it answers again the page says nothing is wrong.
+            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.invisibilityOfElementLocated(By.id("banner")));
+        }
     }
 
     @Test
