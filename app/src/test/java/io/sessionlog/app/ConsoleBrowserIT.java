@@ -78,10 +78,7 @@ class ConsoleBrowserIT {
     void findsASessionByIdAndShowsItsTimeline() {
         final String session = "console-find-" + System.nanoTime();
         postFlux0Fixtures(session);
-        browser = Browser.start(1280, 800);
-        browser.driver.get(app.httpUrl() + "/");
-        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("tr[data-session='" + session + "']")));
+        browser = openSessions(1280, session);
         final WebElement search = browser.driver.findElement(By.id("search-box"));
         search.sendKeys(session, Keys.ENTER);
 
@@ -158,8 +155,7 @@ class ConsoleBrowserIT {
         final String session = "console-live-" + System.nanoTime();
         postFlux0Fixtures(session);
         browser = openTimeline(session, 4);
-        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
-                "Live: new events appear as they are stamped"));
+        awaitLive();
         browser.script("window.sameDocument = true;");
 
         assertEquals(202, http.post("/v1/sessions/" + session + "/events", flux0Message("live-1", "arrived live", "2025-01-29T09:31:00Z")).status());
@@ -177,8 +173,7 @@ class ConsoleBrowserIT {
             browser = Browser.start(1280, 800);
             browser.driver.get("http://127.0.0.1:" + path.port() + "/#/sessions/" + session);
             browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("li.event"), 4));
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
-                    "Live: new events appear as they are stamped"));
+            awaitLive();
             browser.script("window.sameDocument = true;");
 
             // The connection breaks and stays broken while an event is stamped.
@@ -192,8 +187,7 @@ class ConsoleBrowserIT {
             // Back: the stream resumes after the last event it had (Last-Event-ID), with the one it missed.
             path.restore();
             browser.waitAtMost(Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("li.event[data-offset='4']")));
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
-                    "Live: new events appear as they are stamped"));
+            awaitLive();
             assertEquals(List.of("0", "1", "2", "3", "4"), browser.driver.findElements(By.cssSelector("li.event")).stream()
                     .map(e -> e.getAttribute("data-offset")).toList(), "nothing missed, nothing twice");
             assertEquals(Boolean.TRUE, browser.script("return window.sameDocument === true;"), "the page was not reloaded");
@@ -277,10 +271,7 @@ class ConsoleBrowserIT {
     void isUsableAt375PixelsAndByKeyboard() {
         final String session = "console-narrow-" + System.nanoTime();
         postFlux0Fixtures(session);
-        browser = Browser.start(375, 800);
-        browser.driver.get(app.httpUrl() + "/");
-        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("tr[data-session='" + session + "']")));
+        browser = openSessions(375, session);
         final long overflow = ((Number) browser.script("return document.documentElement.scrollWidth - window.innerWidth;")).longValue();
         assertTrue(overflow <= 0, "no sideways scrolling at 375 px: " + overflow + " px too wide");
 
@@ -324,10 +315,23 @@ class ConsoleBrowserIT {
 
             // The timeline's live stream carries the key as a header too.
             browser.driver.findElement(By.cssSelector("tr[data-session='" + session + "'] a")).click();
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
-                    "Live: new events appear as they are stamped"));
+            awaitLive();
             browser.screenshot("withApiKeysItAsksForAKeyThenShowsTheData-timeline");
         }
+    }
+
+    /** The console's first page, once it lists {@code session}. */
+    private Browser openSessions(final int width, final String session) {
+        final Browser opened = Browser.start(width, 800);
+        opened.driver.get(app.httpUrl() + "/");
+        opened.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-session='" + session + "']")));
+        return opened;
+    }
+
+    private void awaitLive() {
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("live-state"),
+                "Live: new events appear as they are stamped"));
     }
 
     private Browser openTimeline(final String session, final int events) {
