@@ -24,6 +24,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String STATE_DIR = "processor.state.dir";
     public static final String SESSION_CACHE_SIZE = "processor.session.cache.size";
     public static final String MAX_OUTPUT_BYTES = "processor.max.output.bytes";
+    public static final String STANDBY_REPLICAS = "processor.standby.replicas";
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -38,6 +39,11 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "projections, sessionlog run makes it 1 unless set: each thread commits on its own, which "
                             + "costs CPU the others need.")
             .define(STATE_DIR, Type.STRING, "data/streams", Importance.MEDIUM, "Folder of the local state stores.")
+            .define(STANDBY_REPLICAS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "Warm copies of each task's stores on other processor instances (num.standby.replicas): when an "
+                            + "instance dies, one that holds a copy takes its sessions over without restoring them from "
+                            + "the changelogs first. Each copy costs the instance holding it the disk of those stores and "
+                            + "the reading of their changelogs.")
             .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "
                             + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.")
@@ -70,6 +76,7 @@ public final class ProcessorConfig extends AbstractConfig {
         final Properties props = StreamsSettings.common(this, getString(APPLICATION_ID), getLong(COMMIT_INTERVAL_MS),
                 getInt(THREADS), getString(STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(STANDBY_REPLICAS));
         RejectedRecords.configure(props, topics().rejected());
         if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
             props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), ClusterConfig.DEFAULT_COMPRESSION);

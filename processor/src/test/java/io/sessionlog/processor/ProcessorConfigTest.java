@@ -1,0 +1,29 @@
+package io.sessionlog.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The processor's settings reach Kafka Streams as the documentation says, and a wrong one names its key. */
+class ProcessorConfigTest {
+
+    @Test
+    void standbyCopiesAreOffUnlessAskedFor() {
+        assertEquals(0, new ProcessorConfig(Map.of()).streamsProperties().get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
+        assertEquals(1, new ProcessorConfig(Map.of(ProcessorConfig.STANDBY_REPLICAS, "1")).streamsProperties()
+                .get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
+    }
+
+    @Test
+    void aNegativeStandbyCountIsRefusedNamingTheKey() {
+        final ConfigException refused = assertThrows(ConfigException.class,
+                () -> new ProcessorConfig(Map.of(ProcessorConfig.STANDBY_REPLICAS, "-1")));
+        assertTrue(refused.getMessage().contains(ProcessorConfig.STANDBY_REPLICAS), refused.getMessage());
+    }
+}
