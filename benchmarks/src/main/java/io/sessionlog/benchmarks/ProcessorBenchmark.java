@@ -3,7 +3,6 @@ package io.sessionlog.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -22,10 +21,6 @@ import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
-import io.sessionlog.schemas.avro.CanonicalEvent;
-import io.sessionlog.schemas.avro.EventAppended;
-import io.sessionlog.schemas.avro.EventKind;
-import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
@@ -378,7 +373,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                     }
                 }
                 final String session = "bench-" + ((first + i) % sessions);
-                producer.send(new ProducerRecord<>(topic, session, intent(session, first + i)));
+                producer.send(new ProducerRecord<>(topic, session, RawIntents.appended(session, first + i)));
                 if (!paced && (i + 1) % 100_000 == 0) {
                     System.out.printf(Locale.ROOT, "  produced %,d of %,d raw events%n", i + 1, count);
                 }
@@ -401,19 +396,5 @@ final class ProcessorBenchmark implements Callable<Integer> {
             });
         }
         System.out.println(line);
-    }
-
-    private static WriteIntent intent(final String session, final int n) {
-        final String raw = "{\"id\":\"e" + n + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\","
-                + "\"source\":\"ai_agent\",\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n
-                + "\"}]},\"created_at\":\"2025-01-29T09:27:41Z\"}";
-        final CanonicalEvent event = CanonicalEvent.newBuilder().setEventId("e" + n).setOrigin(Origin.FLUX0)
-                .setKind(EventKind.MESSAGE).setType("message").setSource("ai_agent")
-                .setCorrelationId("RID(lyH-sVmwJO)::Y8oBzYT4CQ").setOccurredAt(Instant.parse("2025-01-29T09:27:41Z"))
-                .setDataJson("{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n + "\"}]}")
-                .setSessionId(session).setSchemaRef("flux0.EventDTO")
-                .setRaw(java.nio.ByteBuffer.wrap(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
-        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(Instant.now())
-                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.sessionlog.app.AppConfig;
 import io.sessionlog.app.Sessionlog;
-import io.sessionlog.app.SessionlogCommand;
+import io.sessionlog.benchmarks.ForkedSessionlog;
 import io.sessionlog.testsupport.ForkedKafkaCluster;
 import io.sessionlog.schemas.Topics;
 import picocli.CommandLine.Command;
@@ -123,16 +123,9 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private Process startProcessor(final Map<String, String> settings, final int instance) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), SessionlogCommand.class.getName(), "run"));
-        settings.forEach((key, value) -> {
-            command.add("-D");
-            command.add(key + "=" + value);
-        });
-        command.add("-D");
-        command.add(AppConfig.DATA_DIR + "=" + dir.resolve("processor-" + instance));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("processor-" + instance + ".log").toFile())).start();
+        final Map<String, String> own = new HashMap<>(settings);
+        own.put(AppConfig.DATA_DIR, dir.resolve("processor-" + instance).toString());
+        return ForkedSessionlog.start(own, dir.resolve("processor-" + instance + ".log"));
     }
 
     private static void wipe(final Path dir) throws IOException {

@@ -1,0 +1,31 @@
+package io.sessionlog.benchmarks;
+
+import java.time.Instant;
+
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.EventAppended;
+import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.WriteIntent;
+
+/** Write intents as ingest publishes them to the raw topic, for benchmarks that load the processor directly. */
+final class RawIntents {
+
+    private RawIntents() {
+    }
+
+    /** Event {@code n} appended to {@code session}: a flux0 message of about 300 bytes, its id {@code e<n>}. */
+    static WriteIntent appended(final String session, final int n) {
+        final String raw = "{\"id\":\"e" + n + "\",\"correlation_id\":\"RID(lyH-sVmwJO)::Y8oBzYT4CQ\",\"type\":\"message\","
+                + "\"source\":\"ai_agent\",\"data\":{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n
+                + "\"}]},\"created_at\":\"2025-01-29T09:27:41Z\"}";
+        final CanonicalEvent event = CanonicalEvent.newBuilder().setEventId("e" + n).setOrigin(Origin.FLUX0)
+                .setKind(EventKind.MESSAGE).setType("message").setSource("ai_agent")
+                .setCorrelationId("RID(lyH-sVmwJO)::Y8oBzYT4CQ").setOccurredAt(Instant.parse("2025-01-29T09:27:41Z"))
+                .setDataJson("{\"type\":\"message\",\"parts\":[{\"type\":\"content\",\"content\":\"Answer " + n + "\"}]}")
+                .setSessionId(session).setSchemaRef("flux0.EventDTO")
+                .setRaw(java.nio.ByteBuffer.wrap(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(Instant.now())
+                .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    }
+}
