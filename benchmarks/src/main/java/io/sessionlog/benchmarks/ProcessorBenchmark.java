@@ -59,6 +59,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     private static final String PROCESSOR_ID = "sessionlog-processor";
     private static final String WARM_UP_PREFIX = "warm-up.";
+    private static final String DURABLE_ID = "baseline-durable";
     /** Kafka Streams' commit interval under exactly-once when none is set, as a user's trivial app runs. */
     private static final long KAFKA_EOS_COMMIT_MS = 100;
 
@@ -124,6 +125,8 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 for (final Baseline app : new LinkedHashSet<>(List.of(cachedApp, uncachedApp, likeForLikeApp))) {
                     outputs.add(new NewTopic(app.output(run), partitions, (short) 1));
                 }
+                outputs.add(new NewTopic(DurableWorkBaseline.eventsOut(run + DURABLE_ID), partitions, (short) 1));
+                outputs.add(new NewTopic(DurableWorkBaseline.viewsOut(run + DURABLE_ID), partitions, (short) 1));
             }
             admin.createTopics(outputs).all().get();
             produce(kafka.bootstrapServers(), serde, warmUp.raw(), warmUpEvents, 0);
@@ -143,6 +146,13 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 warming.start();
                 lag.throughput(WARM_UP_PREFIX + PROCESSOR_ID, warmUpEvents, done -> { });
             }
+            // Baseline C writes values of the sizes the processor wrote: a stamped event and a session view of its warm-up.
+            final DurableWorkBaseline.Payloads payloads = DurableWorkBaseline.sample(kafka.bootstrapServers(), warmUp.events(), warmUp.sessions());
+            final java.util.Properties processorSettings = processorConfig.streamsProperties();
+            if (!skipBaseline) {
+                DurableWorkBaseline.run(processorSettings, WARM_UP_PREFIX + DURABLE_ID, warmUp.raw(), payloads, warmUpEvents, lag,
+                        dataDir.resolve("baseline-state").toString());
+            }
             final Throughput cached = skipBaseline ? Throughput.NONE : baseline(kafka.bootstrapServers(), topics.raw(), lag, cachedApp, threads);
             System.out.printf(Locale.ROOT, "baseline A (count per key, DSL default: the cache folds updates, emits per commit): %s%n", cached);
             final Throughput baseline = skipBaseline ? Throughput.NONE : baseline(kafka.bootstrapServers(), topics.raw(), lag, uncachedApp, threads);
@@ -153,12 +163,18 @@ final class ProcessorBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "baseline B at the processor's %d ms commit interval (B commits at Kafka's %d ms):    %s%n",
                     commitMs, KAFKA_EOS_COMMIT_MS, likeForLike);
 
+            final Throughput durable = skipBaseline ? Throughput.NONE : measureAfterQuietJit(() -> DurableWorkBaseline.run(processorSettings,
+                    DURABLE_ID, topics.raw(), payloads, events, lag, dataDir.resolve("baseline-state").toString()));
+            System.out.printf(Locale.ROOT, "baseline C (the processor's durable work only: a %,d-byte event and a %,d-byte view read, written and emitted):%n"
+                    + "                                                                                  %s%n",
+                    payloads.event().length, payloads.view().length, durable);
+
             Throughput.awaitQuietJit();
             try (ProcessorService processor = new ProcessorService(processorConfig)) {
                 processor.start();
                 final Throughput stamped = Throughput.measure(() -> lag.throughput(PROCESSOR_ID, events, done -> { }));
-                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %s = %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
-                        stamped, stamped.percentOf(baseline), stamped.percentOf(likeForLike), commitMs, stamped.percentOf(cached));
+                System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %s = %.0f%% of C, %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
+                        stamped, stamped.percentOf(durable), stamped.percentOf(baseline), stamped.percentOf(likeForLike), commitMs, stamped.percentOf(cached));
                 printThreadMetrics("stream thread time:", List.of("poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio"));
                 latency(kafka.bootstrapServers(), serde, topics);
                 // Kafka's metrics keep the last ~minute: these maxima are the latency phase's.
@@ -203,8 +219,12 @@ final class ProcessorBenchmark implements Callable<Integer> {
      */
     private Throughput baseline(final String bootstrap, final String topic, final ConsumerLag lag,
                                 final Baseline app, final int threads) throws Exception {
+        return measureAfterQuietJit(() -> runBaseline(bootstrap, topic, "", events, lag, app, threads));
+    }
+
+    private static Throughput measureAfterQuietJit(final Callable<Double> run) throws Exception {
         Throughput.awaitQuietJit();
-        return Throughput.measure(() -> runBaseline(bootstrap, topic, "", events, lag, app, threads));
+        return Throughput.measure(run);
     }
 
     /**
