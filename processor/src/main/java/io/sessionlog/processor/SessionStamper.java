@@ -194,7 +194,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         final Correlation left = link == null ? null : continueChain(view, link);
         final byte[] wire = fitting(codec.event(stamped), "stamped event");
         final byte[] viewWire = encode(view);
-        if (left != null) {
+        if (left != null && !startsAndEndsAtItsRoot(left)) {
             chains.put(SessionEventIdKey.of(key, left.getRoot()), left);
         }
         events.put(idKey, wire);
@@ -214,8 +214,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         }
         final String root = CorrelationIds.root(correlationId);
         final Correlation current = view.getCurrentChain();
-        final Correlation previous = current != null && current.getRoot().equals(root)
+        Correlation previous = current != null && current.getRoot().equals(root)
                 ? current : chains.get(SessionEventIdKey.of(key, root));
+        if (previous == null && !root.equals(event.getEventId())) {
+            previous = loneRootEvent(key, root);
+        }
         return Correlation.newBuilder()
                 .setRoot(root)
                 .setParent(CorrelationIds.parent(correlationId))
@@ -223,6 +226,30 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                 .setChainStartEventId(previous == null ? event.getEventId() : previous.getChainStartEventId())
                 .setChainPosition(previous == null ? 0 : previous.getChainPosition() + 1)
                 .build();
+    }
+
+    /**
+     * A chain of one event whose id is its root (every Syllable and Inkeep event, each its own root) is not kept in
+     * the chains store when the session moves on: the event itself, kept for deduplication under its id, says all
+     * of it. Without this the store would hold an entry for nearly every such event, forever.
+     */
+    private static boolean startsAndEndsAtItsRoot(final Correlation chain) {
+        return chain.getChainPosition() == 0 && chain.getRoot().equals(chain.getChainStartEventId());
+    }
+
+    /**
+     * A root missing from the chains store (and not the current chain) was either never seen in the session or is a
+     * chain of one event whose id is the root ({@link #startsAndEndsAtItsRoot}): that event, if the session has it
+     * under the root's id with the root as its own, started the chain and is its only member.
+     */
+    private Correlation loneRootEvent(final String key, final String root) {
+        final byte[] stored = events.get(SessionEventIdKey.of(key, root));
+        if (stored == null) {
+            return null;
+        }
+        final StampedEvent start = codec.event(stored);
+        final Correlation chain = start.getCorrelation();
+        return chain != null && chain.getRoot().equals(root) && startsAndEndsAtItsRoot(chain) ? chain : null;
     }
 
     /** Makes {@code link} the view's current chain; returns the chain it leaves for another root, to be kept. */

@@ -187,6 +187,47 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void eventsThatAreEachTheirOwnRootLeaveNothingInTheChainsStore() {
+        // Syllable and Inkeep events are each their own root: a chain of one, which the event itself describes.
+        for (int i = 0; i < 5; i++) {
+            raw.pipeInput("s", Intents.event("s", "own-" + i, "own-" + i, false));
+        }
+        // A request chain that another root interrupts is kept, to be continued.
+        raw.pipeInput("s", Intents.event("s", "r0", "R", false));
+        raw.pipeInput("s", Intents.event("s", "r1", "R::x", false));
+        raw.pipeInput("s", Intents.event("s", "other", "other", false));
+        final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, io.sessionlog.schemas.avro.Correlation> chains =
+                driver.getKeyValueStore(ProcessorNames.CHAINS_STORE);
+        final List<String> kept = new java.util.ArrayList<>();
+        try (var all = chains.all()) {
+            all.forEachRemaining(entry -> kept.add(entry.value.getRoot()));
+        }
+        assertEquals(List.of("R"), kept);
+    }
+
+    @Test
+    void aChainOfOneEventContinuesFromThatEventWhenItsRootReturns() {
+        // own-1 starts a chain of one; two other roots later, an event continues it: position 1, started by own-1.
+        raw.pipeInput("s", Intents.event("s", "own-0", "own-0", false));
+        raw.pipeInput("s", Intents.event("s", "own-1", "own-1", false));
+        raw.pipeInput("s", Intents.event("s", "own-2", "own-2", false));
+        raw.pipeInput("s", Intents.event("s", "reply", "own-1::reply", false));
+        raw.pipeInput("s", Intents.event("s", "reply-2", "own-1::reply::more", false));
+        final List<StampedEvent> stamped = events.readValuesToList();
+        final var reply = stamped.get(3).getCorrelation();
+        assertEquals("own-1", reply.getRoot());
+        assertEquals(1, reply.getChainStartOffset());
+        assertEquals("own-1", reply.getChainStartEventId());
+        assertEquals(1, reply.getChainPosition());
+        assertEquals(2, stamped.get(4).getCorrelation().getChainPosition());
+        // A root naming an event that belongs to another chain does not take that event as its start.
+        raw.pipeInput("s", Intents.event("s", "late", "reply", false));
+        final var late = events.readValuesToList().get(0).getCorrelation();
+        assertEquals(5, late.getChainStartOffset());
+        assertEquals(0, late.getChainPosition());
+    }
+
+    @Test
     void softDeletesTheTailReEmittingDeletedEventsWithTheirOffsets() {
         for (final String id : List.of("a", "b", "c", "d")) {
             raw.pipeInput("s", Intents.event("s", id));
