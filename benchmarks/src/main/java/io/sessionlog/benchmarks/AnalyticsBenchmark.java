@@ -3,7 +3,6 @@ package io.sessionlog.benchmarks;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -232,17 +230,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
      */
     private long printState() throws Exception {
         System.out.printf(Locale.ROOT, "state on disk after a clean close, %,d events in the log:%n", total);
-        final Map<String, Long> bytes = new TreeMap<>();
-        final Path streams = dataDir.resolve("streams");
-        try (Stream<Path> files = Files.walk(streams)) {
-            files.filter(Files::isRegularFile).forEach(file -> {
-                final Path relative = streams.relativize(file);
-                // <application.id>/<task>/rocksdb/<store>/…
-                if (relative.getNameCount() > 4 && relative.getName(2).toString().equals("rocksdb")) {
-                    bytes.merge(relative.getName(0) + " " + relative.getName(3), file.toFile().length(), Long::sum);
-                }
-            });
-        }
+        final Map<String, Long> bytes = StateSizes.of(dataDir.resolve("streams"));
         bytes.forEach((store, size) -> System.out.printf(Locale.ROOT, "  state %-60s %,8.1f MB, %,8.1f MB per million events%n",
                 store, size / 1e6, size / 1e6 * 1_000_000 / total));
         return bytes.entrySet().stream().filter(e -> e.getKey().startsWith(PROJECTIONS + " ")).mapToLong(Map.Entry::getValue).sum();

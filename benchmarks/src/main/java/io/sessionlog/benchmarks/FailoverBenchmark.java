@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import io.sessionlog.app.AppConfig;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
@@ -21,7 +20,6 @@ import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;
-import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,7 +82,7 @@ final class FailoverBenchmark implements Callable<Integer> {
         final Topics topics = new Topics(prefix);
         TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", bootstrap), topics, PARTITIONS, (short) 1);
         final Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
-        try (KafkaProducer<String, WriteIntent> producer = producer(bootstrap, serde)) {
+        try (KafkaProducer<String, WriteIntent> producer = RawIntents.producer(bootstrap, serde)) {
             for (int i = 0; i < events; i++) {
                 final String session = "s-" + (i % sessions);
                 producer.send(new ProducerRecord<>(topics.raw(), session, RawIntents.appended(session, i)));
@@ -113,7 +110,7 @@ final class FailoverBenchmark implements Callable<Integer> {
                 TimeUnit.SECONDS.sleep(15);
             }
             final Arrivals arrivals = new Arrivals(bootstrap, topics.events());
-            final SteadyLoad load = new SteadyLoad(bootstrap, serde, topics.raw(), events);
+            final SteadyRawLoad load = new SteadyRawLoad(bootstrap, serde, topics.raw(), events, sessions, rate);
             try (arrivals; load) {
                 Awaitility.await("every partition stamping").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .until(() -> arrivals.allSince(System.currentTimeMillis() - 1000));
@@ -133,39 +130,6 @@ final class FailoverBenchmark implements Callable<Integer> {
             for (final Process instance : instances) {
                 instance.waitFor(30, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static KafkaProducer<String, WriteIntent> producer(final String bootstrap, final Map<String, Object> serde) {
-        final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
-        values.configure(serde, false);
-        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 5,
-                "batch.size", 256 * 1024, "compression.type", "lz4"), new StringSerializer(), values);
-    }
-
-    /** Raw events at a steady rate, round-robin over the sessions (so over every partition). */
-    private final class SteadyLoad implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        SteadyLoad(final String bootstrap, final Map<String, Object> serde, final String topic, final int first) {
-            thread = new Thread(() -> {
-                try (KafkaProducer<String, WriteIntent> producer = producer(bootstrap, serde)) {
-                    final long start = System.nanoTime();
-                    for (int i = 0; running.get(); i++) {
-                        LockSupport.parkNanos(start + (long) (i * 1e9 / rate) - System.nanoTime());
-                        final String session = "s-" + ((first + i) % sessions);
-                        producer.send(new ProducerRecord<>(topic, session, RawIntents.appended(session, first + i)));
-                    }
-                }
-            }, "failover-load");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
         }
     }
 

@@ -1,12 +1,16 @@
 package io.sessionlog.benchmarks;
 
 import java.time.Instant;
+import java.util.Map;
 
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.WriteIntent;
+import io.sessionlog.schemas.serde.SpecificAvroSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Write intents as ingest publishes them to the raw topic, for benchmarks that load the processor directly. */
 final class RawIntents {
@@ -27,5 +31,13 @@ final class RawIntents {
                 .setRaw(java.nio.ByteBuffer.wrap(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8))).build();
         return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(Instant.now())
                 .setIntent(EventAppended.newBuilder().setEvent(event).build()).build();
+    }
+
+    /** A producer of write intents as ingest's: every record acknowledged by all replicas, batched, lz4. */
+    static KafkaProducer<String, WriteIntent> producer(final String bootstrap, final Map<String, Object> serde) {
+        final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
+        values.configure(serde, false);
+        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 5,
+                "batch.size", 256 * 1024, "compression.type", "lz4"), new StringSerializer(), values);
     }
 }
