@@ -60,6 +60,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
     private static final String PROCESSOR_ID = "sessionlog-processor";
     private static final String WARM_UP_PREFIX = "warm-up.";
     private static final String DURABLE_ID = "baseline-durable";
+    private static final String BURSTY_PREFIX = "bursty.";
     /** Kafka Streams' commit interval under exactly-once when none is set, as a user's trivial app runs. */
     private static final long KAFKA_EOS_COMMIT_MS = 100;
 
@@ -92,6 +93,12 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     @Option(names = "--skip-baseline", description = "Measure the processor only (for profiling).")
     boolean skipBaseline;
+
+    @Option(names = "--skip-bursty", description = "Leave out the bursty workload.")
+    boolean skipBursty;
+
+    @Option(names = "--bursty-sessions", defaultValue = "100000", description = "Sessions of the bursty workload (default: ${DEFAULT-VALUE}).")
+    int burstySessions;
 
     @Option(names = {"-D", "--set"}, description = "A processor setting, e.g. -D processor.commit.interval.ms=200.")
     Map<String, String> overrides = new HashMap<>();
@@ -129,8 +136,9 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 outputs.add(new NewTopic(DurableWorkBaseline.viewsOut(run + DURABLE_ID), partitions, (short) 1));
             }
             admin.createTopics(outputs).all().get();
-            produce(kafka.bootstrapServers(), serde, warmUp.raw(), warmUpEvents, 0);
-            produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0);
+            final Workload roundRobin = Workload.roundRobin(sessions);
+            produce(kafka.bootstrapServers(), serde, warmUp.raw(), warmUpEvents, 0, roundRobin);
+            produce(kafka.bootstrapServers(), serde, topics.raw(), events, 0, roundRobin);
             final ConsumerLag lag = new ConsumerLag(admin);
 
             System.out.printf(Locale.ROOT, "every app below runs %d stream thread(s), the processor's setting, after every app's warm-up over %,d other events%n",
@@ -176,13 +184,45 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "sessionlog processor (exactly_once_v2):                                           %s = %.0f%% of C, %.0f%% of B, %.0f%% of B at %d ms, %.0f%% of A%n",
                         stamped, stamped.percentOf(durable), stamped.percentOf(baseline), stamped.percentOf(likeForLike), commitMs, stamped.percentOf(cached));
                 printThreadMetrics("stream thread time:", List.of("poll-ratio", "process-ratio", "commit-ratio", "punctuate-ratio"));
-                latency(kafka.bootstrapServers(), serde, topics);
+                latency(kafka.bootstrapServers(), serde, topics, roundRobin);
                 // Kafka's metrics keep the last ~minute: these maxima are the latency phase's.
                 printThreadMetrics("stream thread ms, latency phase:", List.of("commit-latency-avg", "commit-latency-max",
                         "poll-latency-max", "process-latency-max"));
             }
+            if (!skipBursty) {
+                bursty(kafka, registry, serde, lag, uncachedApp, threads);
+            }
         }
         return 0;
+    }
+
+    /**
+     * The bursty workload: B and the processor over the same records, then latency at the same rate; and how many
+     * session views each of the processor's commits wrote against the sessions it touched.
+     */
+    private void bursty(final EmbeddedKafkaCluster kafka, final SchemaRegistryServer registry, final Map<String, Object> serde,
+                        final ConsumerLag lag, final Baseline b, final int threads) throws Exception {
+        final Topics bursty = new Topics(BURSTY_PREFIX);
+        TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), bursty, partitions, (short) 1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(b.output(BURSTY_PREFIX), partitions, (short) 1))).all().get();
+        }
+        final int latencyEvents = rate * (latencyRampUpSeconds + latencySeconds);
+        final Workload turns = Workload.bursty(events + latencyEvents, burstySessions, rate, 1);
+        System.out.printf(Locale.ROOT, "bursty workload: %,d events in turns of 4-10 events over 1-3 s, %,d sessions drawn by a Zipf law%n",
+                events, burstySessions);
+        produce(kafka.bootstrapServers(), serde, bursty.raw(), events, 0, turns);
+        final Throughput baseline = measureAfterQuietJit(() -> runBaseline(kafka.bootstrapServers(), bursty.raw(), BURSTY_PREFIX, events, lag, b, threads));
+        System.out.printf(Locale.ROOT, "baseline B on the bursty records:                                                 %s%n", baseline);
+        Throughput.awaitQuietJit();
+        try (ProcessorService processor = new ProcessorService(new ProcessorConfig(settings(kafka, registry, BURSTY_PREFIX)))) {
+            processor.start();
+            final Throughput stamped = Throughput.measure(() -> lag.throughput(BURSTY_PREFIX + PROCESSOR_ID, events, done -> { }));
+            System.out.printf(Locale.ROOT, "sessionlog processor on the bursty records:                                       %s = %.0f%% of B%n",
+                    stamped, stamped.percentOf(baseline));
+            SessionsPerCommit.print(kafka.bootstrapServers(), bursty.sessions());
+            latency(kafka.bootstrapServers(), serde, bursty, turns);
+        }
     }
 
     /** The processor's settings; a warm-up run has its own topics, application id and state. */
@@ -308,7 +348,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
      * The first {@code --latency-ramp-up-seconds} are measured apart: the phase starts right after the processor
      * worked through the throughput phase's backlog, and the load producer starts cold.
      */
-    private void latency(final String bootstrap, final Map<String, Object> serde, final Topics topics) throws Exception {
+    private void latency(final String bootstrap, final Map<String, Object> serde, final Topics topics, final Workload workload) throws Exception {
         final Histogram rampUp = new Histogram(3);
         final Histogram histogram = new Histogram(3);
         final Histogram toStamp = new Histogram(3);
@@ -333,7 +373,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
             final long steadyFrom = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(latencyRampUpSeconds);
             final Thread producer = new Thread(() -> {
                 try {
-                    produce(bootstrap, serde, topics.raw(), (int) total, events);
+                    produce(bootstrap, serde, topics.raw(), (int) total, events, workload);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -375,7 +415,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
      * records go out evenly, else as fast as the producer takes them.
      */
     private void produce(final String bootstrap, final Map<String, Object> serde, final String topic, final int count,
-                         final int first) throws Exception {
+                         final int first, final Workload workload) throws Exception {
         final boolean paced = first > 0;
         final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
         values.configure(serde, false);
@@ -392,7 +432,7 @@ final class ProcessorBenchmark implements Callable<Integer> {
                         java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     }
                 }
-                final String session = "bench-" + ((first + i) % sessions);
+                final String session = workload.session(first + i);
                 producer.send(new ProducerRecord<>(topic, session, RawIntents.appended(session, first + i)));
                 if (!paced && (i + 1) % 100_000 == 0) {
                     System.out.printf(Locale.ROOT, "  produced %,d of %,d raw events%n", i + 1, count);
