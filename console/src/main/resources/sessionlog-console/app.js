@@ -84,7 +84,7 @@ onKeyNeeded(problem => {
       setApiKey(null);
       document.getElementById('key-reason').textContent = hadKey
         ? 'That key was refused (401): ' + ((problem && problem.detail) || 'unauthorized') + '.'
-        : 'This sessionlog asks for an API key (401).';
+        : 'sessionlog asks for an API key (401).';
       document.getElementById('key-input').value = '';
       dialog.addEventListener('close', () => {
         const key = document.getElementById('key-input').value.trim();

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.sessionlog.app.AppConfig;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.processor.ProcessorConfig;
-import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
@@ -64,10 +63,10 @@ final class FailoverBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Folders.empty(dataDir);
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dataDir.resolve("kafka")).build().start(Duration.ofSeconds(60));
-             SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
-                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (LocalCluster cluster = LocalCluster.start(dataDir)) {
+            final EmbeddedKafkaCluster kafka = cluster.kafka;
+            final SchemaRegistryServer registry = cluster.registry;
+            final Admin admin = cluster.admin;
             System.out.printf(Locale.ROOT, "failover benchmark: two processor instances (JVMs of their own), %,d events over %,d sessions "
                     + "stamped first, then %,d events/s on %d partitions while one instance is killed with SIGKILL%n", events, sessions, rate, PARTITIONS);
             for (final int standby : standbys) {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.processor.ProcessorConfig;
 import io.sessionlog.processor.ProcessorService;
-import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
@@ -58,10 +57,10 @@ final class RecoveryBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Folders.empty(dataDir);
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dataDir.resolve("kafka")).build().start(Duration.ofSeconds(60));
-             SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
-                     "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
-             Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (LocalCluster cluster = LocalCluster.start(dataDir)) {
+            final EmbeddedKafkaCluster kafka = cluster.kafka;
+            final SchemaRegistryServer registry = cluster.registry;
+            final Admin admin = cluster.admin;
             final Topics topics = new Topics("recovery.");
             TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, 6, (short) 1);
             final Map<String, Object> serde = Map.of("schema.registry.url", registry.url());

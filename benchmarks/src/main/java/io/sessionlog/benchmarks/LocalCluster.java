@@ -1,0 +1,42 @@
+package io.sessionlog.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.sessionlog.embedded.EmbeddedKafkaCluster;
+import io.sessionlog.registry.RegistryConfig;
+import io.sessionlog.registry.SchemaRegistryServer;
+import org.apache.kafka.clients.admin.Admin;
+
+/** A benchmark's own broker (embedded KRaft, data in {@code dir}/kafka), schema registry and admin client. */
+final class LocalCluster implements AutoCloseable {
+
+    final EmbeddedKafkaCluster kafka;
+    final SchemaRegistryServer registry;
+    final Admin admin;
+
+    private LocalCluster(final EmbeddedKafkaCluster kafka, final SchemaRegistryServer registry, final Admin admin) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.admin = admin;
+    }
+
+    static LocalCluster start(final Path dir) {
+        final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dir.resolve("kafka")).build().start(Duration.ofSeconds(60));
+        final SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
+                "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
+        return new LocalCluster(kafka, registry, Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers())));
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        registry.close();
+        kafka.close();
+    }
+}
