@@ -37,6 +37,7 @@ class ConsoleBrowserIT {
     private static Sessionlog app;
     private static Http http;
     private Browser browser;
+    private Sessionlog secured;
     private boolean refusalsExpected;
     private boolean networkErrorsExpected;
 
@@ -56,6 +57,7 @@ class ConsoleBrowserIT {
     @AfterEach
     void screenshotAndCheckTheConsole(final TestInfo test) {
         if (browser == null) {
+            closeSecured();
             return;
         }
         try {
@@ -71,6 +73,14 @@ class ConsoleBrowserIT {
         } finally {
             browser.close();
             browser = null;
+            closeSecured();
+        }
+    }
+
+    private void closeSecured() {
+        if (secured != null) {
+            secured.close();
+            secured = null;
         }
     }
 
@@ -289,35 +299,36 @@ class ConsoleBrowserIT {
     void withApiKeysItAsksForAKeyThenShowsTheData() {
         refusalsExpected = true;
         final String prefix = "console.keys.";
-        try (Sessionlog secured = TestApps.start(prefix, Map.of(AppConfig.API_KEYS, "reader-secret:read,writer-secret:write"))) {
-            final String session = "console-keys-" + System.nanoTime();
-            assertEquals(202, new Http(secured.httpUrl()).withKey("writer-secret")
-                    .post("/v1/sessions/" + session + "/events", fixture("E/01.json")).status());
-            new Http(secured.httpUrl()).withKey("reader-secret").awaitGet("/v1/sessions/" + session, a -> a.status() == 200,
-                    Duration.ofSeconds(20));
+        // Closed after the browser (screenshotAndCheckTheConsole): a live stream whose server went away first would
+        // log its reconnection attempts as errors.
+        secured = TestApps.start(prefix, Map.of(AppConfig.API_KEYS, "reader-secret:read,writer-secret:write"));
+        final String session = "console-keys-" + System.nanoTime();
+        assertEquals(202, new Http(secured.httpUrl()).withKey("writer-secret")
+                .post("/v1/sessions/" + session + "/events", fixture("E/01.json")).status());
+        new Http(secured.httpUrl()).withKey("reader-secret").awaitGet("/v1/sessions/" + session, a -> a.status() == 200,
+                Duration.ofSeconds(20));
 
-            browser = Browser.start(1280, 800);
-            browser.driver.get(secured.httpUrl() + "/");
-            final WebElement dialog = browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-dialog")));
-            assertTrue(dialog.getText().contains("asks for an API key (401)"), dialog.getText());
-            browser.driver.findElement(By.id("key-input")).sendKeys("writer-secret", Keys.ENTER);
-            // A key without the read scope: the console says so plainly.
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("banner"), java.util.regex.Pattern.compile("Forbidden \\(403\\).*")));
+        browser = Browser.start(1280, 800);
+        browser.driver.get(secured.httpUrl() + "/");
+        final WebElement dialog = browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-dialog")));
+        assertTrue(dialog.getText().contains("asks for an API key (401)"), dialog.getText());
+        browser.driver.findElement(By.id("key-input")).sendKeys("writer-secret", Keys.ENTER);
+        // A key without the read scope: the console says so plainly.
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("banner"), java.util.regex.Pattern.compile("Forbidden \\(403\\).*")));
 
-            browser.driver.findElement(By.id("forget-key")).click();
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-dialog")));
-            browser.driver.findElement(By.id("key-input")).sendKeys("reader-secret", Keys.ENTER);
-            browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("tr[data-session='" + session + "']")));
-            assertEquals("reader-secret", browser.script("return sessionStorage.getItem('sessionlog.api-key');"));
-            assertFalse(browser.driver.getCurrentUrl().contains("secret"), "the key is never in a URL");
-            assertNull(browser.script("return localStorage.getItem('sessionlog.api-key');"), "kept in the tab only");
+        browser.driver.findElement(By.id("forget-key")).click();
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("key-dialog")));
+        browser.driver.findElement(By.id("key-input")).sendKeys("reader-secret", Keys.ENTER);
+        browser.waitAtMost(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("tr[data-session='" + session + "']")));
+        assertEquals("reader-secret", browser.script("return sessionStorage.getItem('sessionlog.api-key');"));
+        assertFalse(browser.driver.getCurrentUrl().contains("secret"), "the key is never in a URL");
+        assertNull(browser.script("return localStorage.getItem('sessionlog.api-key');"), "kept in the tab only");
 
-            // The timeline's live stream carries the key as a header too.
-            browser.driver.findElement(By.cssSelector("tr[data-session='" + session + "'] a")).click();
-            awaitLive();
-            browser.screenshot("withApiKeysItAsksForAKeyThenShowsTheData-timeline");
-        }
+        // The timeline's live stream carries the key as a header too.
+        browser.driver.findElement(By.cssSelector("tr[data-session='" + session + "'] a")).click();
+        awaitLive();
+        browser.screenshot("withApiKeysItAsksForAKeyThenShowsTheData-timeline");
     }
 
     /** The console's first page, once it lists {@code session}. */
