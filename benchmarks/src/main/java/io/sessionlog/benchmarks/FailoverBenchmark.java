@@ -13,13 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.sessionlog.app.AppConfig;
-import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.processor.ProcessorConfig;
-import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,15 +59,11 @@ final class FailoverBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
         try (LocalCluster cluster = LocalCluster.start(dataDir)) {
-            final EmbeddedKafkaCluster kafka = cluster.kafka;
-            final SchemaRegistryServer registry = cluster.registry;
-            final Admin admin = cluster.admin;
             System.out.printf(Locale.ROOT, "failover benchmark: two processor instances (JVMs of their own), %,d events over %,d sessions "
                     + "stamped first, then %,d events/s on %d partitions while one instance is killed with SIGKILL%n", events, sessions, rate, PARTITIONS);
             for (final int standby : standbys) {
-                run(kafka.bootstrapServers(), registry.url(), new ConsumerLag(admin), standby);
+                run(cluster.bootstrapServers(), cluster.registryUrl(), new ConsumerLag(cluster.admin), standby);
             }
         }
         return 0;

@@ -9,7 +9,10 @@ import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import org.apache.kafka.clients.admin.Admin;
 
-/** A benchmark's own broker (embedded KRaft, data in {@code dir}/kafka), schema registry and admin client. */
+/**
+ * A benchmark's own broker (embedded KRaft, data in {@code dir}/kafka), schema registry and admin client, on a
+ * folder wiped first: each run measures a fresh broker and fresh state.
+ */
 final class LocalCluster implements AutoCloseable {
 
     final EmbeddedKafkaCluster kafka;
@@ -22,7 +25,8 @@ final class LocalCluster implements AutoCloseable {
         this.admin = admin;
     }
 
-    static LocalCluster start(final Path dir) {
+    static LocalCluster start(final Path dir) throws java.io.IOException {
+        Folders.empty(dir);
         final EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.builder(dir.resolve("kafka")).build().start(Duration.ofSeconds(60));
         final SchemaRegistryServer registry = SchemaRegistryServer.start(new RegistryConfig(Map.of(
                 "kafka.bootstrap.servers", kafka.bootstrapServers(), "registry.port", "0")));
@@ -31,6 +35,10 @@ final class LocalCluster implements AutoCloseable {
 
     String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    String registryUrl() {
+        return registry.url();
     }
 
     @Override

@@ -107,7 +107,6 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
         try (LocalCluster cluster = LocalCluster.start(dataDir)) {
             final EmbeddedKafkaCluster kafka = cluster.kafka;
             final SchemaRegistryServer registry = cluster.registry;

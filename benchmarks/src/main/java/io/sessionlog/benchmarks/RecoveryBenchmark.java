@@ -8,14 +8,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import io.sessionlog.embedded.EmbeddedKafkaCluster;
 import io.sessionlog.processor.ProcessorConfig;
 import io.sessionlog.processor.ProcessorService;
-import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.WriteIntent;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
@@ -56,28 +53,28 @@ final class RecoveryBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
         try (LocalCluster cluster = LocalCluster.start(dataDir)) {
-            final EmbeddedKafkaCluster kafka = cluster.kafka;
-            final SchemaRegistryServer registry = cluster.registry;
-            final Admin admin = cluster.admin;
+            final String bootstrap = cluster.bootstrapServers();
             final Topics topics = new Topics("recovery.");
-            TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", kafka.bootstrapServers()), topics, 6, (short) 1);
-            final Map<String, Object> serde = Map.of("schema.registry.url", registry.url());
-            final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                    "schema.registry.url", registry.url(), "topic.prefix", "recovery.", ProcessorConfig.APPLICATION_ID, APPLICATION_ID,
+            TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", bootstrap), topics, 6, (short) 1);
+            final Map<String, Object> serde = Map.of("schema.registry.url", cluster.registryUrl());
+            final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", bootstrap,
+                    "schema.registry.url", cluster.registryUrl(), "topic.prefix", "recovery.", ProcessorConfig.APPLICATION_ID, APPLICATION_ID,
                     ProcessorConfig.STATE_DIR, dataDir.resolve("state").toString()));
             settings.putAll(overrides);
             final ProcessorConfig config = new ProcessorConfig(settings);
-            final ConsumerLag lag = new ConsumerLag(admin);
+            final ConsumerLag lag = new ConsumerLag(cluster.admin);
             System.out.printf(Locale.ROOT, "recovery benchmark: %,d events over %,d sessions, 6 partitions, %d stream threads%n",
                     events, sessions, config.getInt(ProcessorConfig.THREADS));
 
-            write(kafka.bootstrapServers(), serde, topics.raw(), events, true);
+            write(bootstrap, serde, topics.raw(), events, true);
             try (ProcessorService processor = new ProcessorService(config)) {
                 processor.start();
+                final long[] printed = {0};
                 final double perSecond = lag.throughput(APPLICATION_ID, written, done -> {
-                    if (done % 1_000_000 < 20_000) {
+                    // One line per million stamped.
+                    if (done / 1_000_000 > printed[0]) {
+                        printed[0] = done / 1_000_000;
                         System.out.printf(Locale.ROOT, "  stamped %,d of %,d%n", done, written);
                     }
                 });
@@ -86,12 +83,12 @@ final class RecoveryBenchmark implements Callable<Integer> {
             final long stateBytes = printState();
 
             System.out.println("restart with the local state kept:");
-            stampAgain(config, lag, kafka.bootstrapServers(), serde, topics.raw(), stateBytes, false);
+            stampAgain(config, lag, bootstrap, serde, topics.raw(), stateBytes, false);
             Folders.delete(dataDir.resolve("state").resolve(APPLICATION_ID));
             System.out.printf(Locale.ROOT, "restart with the local state deleted (%,.0f MB), restored from the changelogs:%n", stateBytes / 1e6);
-            stampAgain(config, lag, kafka.bootstrapServers(), serde, topics.raw(), stateBytes, true);
+            stampAgain(config, lag, bootstrap, serde, topics.raw(), stateBytes, true);
 
-            catchUp(config, lag, kafka.bootstrapServers(), serde, topics.raw());
+            catchUp(config, lag, bootstrap, serde, topics.raw());
         }
         return 0;
     }
