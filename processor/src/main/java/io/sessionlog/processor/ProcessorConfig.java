@@ -25,6 +25,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String SESSION_CACHE_SIZE = "processor.session.cache.size";
     public static final String MAX_OUTPUT_BYTES = "processor.max.output.bytes";
     public static final String STANDBY_REPLICAS = "processor.standby.replicas";
+    public static final String VIEW_CACHE_BYTES = "processor.view.cache.bytes";
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -47,6 +48,13 @@ public final class ProcessorConfig extends AbstractConfig {
             .define(SESSION_CACHE_SIZE, Type.INT, 4096, Range.atLeast(0), Importance.LOW,
                     "Session views each task keeps decoded, most recently used first (about 1 KB each), so an active "
                             + "session's next event skips the state store's read and decode; the store stays the truth. 0 turns it off.")
+            .define(VIEW_CACHE_BYTES, Type.LONG, 16L * 1024 * 1024, Range.atLeast(0), Importance.LOW,
+                    "Kafka Streams' record cache of each instance (statestore.cache.max.bytes), which holds the session "
+                            + "views written since the last commit: each session's views within a commit reach the "
+                            + "session store, its changelog and the sessions topic once, as the last of them. Size it to "
+                            + "the sessions touched per commit interval (about 1.2 KB each with the cache's overhead); "
+                            + "a view evicted early is written early, and again if changed within the same commit. "
+                            + "0 writes every view.")
             .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                     "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
                             + "output would be larger goes to the rejected topic with the reason, instead of being refused "
@@ -77,6 +85,7 @@ public final class ProcessorConfig extends AbstractConfig {
                 getInt(THREADS), getString(STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(STANDBY_REPLICAS));
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, getLong(VIEW_CACHE_BYTES));
         RejectedRecords.configure(props, topics().rejected());
         if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
             props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), ClusterConfig.DEFAULT_COMPRESSION);

@@ -47,17 +47,18 @@ public final class ProcessorTopology {
         final WireCodec codec = new WireCodec(topics, serdeConfig);
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
 
-        // Stores are uncached: with thousands of sessions a commit interval folds few updates per key, while the
-        // cache's sorted map showed in the stream thread's profile and its flush delayed every commit.
+        // The session views are cached: Kafka Streams' record cache folds a session's views within a commit into one
+        // write of the store, its changelog and the sessions topic (FoldedViews). The event and chain stores are not:
+        // every event id is written once, so a cache would fold nothing and cost its sorted map on every write.
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
         topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
-                .withCachingDisabled(), ProcessorNames.STAMPER);
+                .withCachingEnabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray()),
-                ProcessorNames.STAMPER);
+                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
                 .withCachingDisabled(), ProcessorNames.STAMPER);

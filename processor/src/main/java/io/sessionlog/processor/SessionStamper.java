@@ -51,6 +51,8 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private KeyValueStore<String, byte[]> sessions;
     private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, Correlation> chains;
+    /** Whether the sessions store's cache emits each view at its flush (see FoldedViews), or each write does. */
+    private boolean viewsFolded;
 
     SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes) {
         this.codec = codec;
@@ -64,6 +66,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         this.sessions = context.getStateStore(ProcessorNames.SESSIONS_STORE);
         this.events = context.getStateStore(ProcessorNames.EVENTS_STORE);
         this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
+        this.viewsFolded = FoldedViews.forwardOnFlush(sessions, context, ProcessorNames.SESSIONS_SINK);
         // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
         recent.clear();
     }
@@ -402,7 +405,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private void write(final Record<String, WriteIntent> record, final SessionView view, final byte[] wire) {
         sessions.put(view.getSessionKey(), wire);
         recent.put(view.getSessionKey(), view);
-        context.forward(record.withValue(wire), ProcessorNames.SESSIONS_SINK);
+        if (!viewsFolded) {
+            context.forward(record.withValue(wire), ProcessorNames.SESSIONS_SINK);
+        }
     }
 
     /** The output, if the broker would take it; else the record is refused before anything of it is written. */

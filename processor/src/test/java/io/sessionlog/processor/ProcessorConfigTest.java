@@ -26,4 +26,15 @@ class ProcessorConfigTest {
                 () -> new ProcessorConfig(Map.of(ProcessorConfig.STANDBY_REPLICAS, "-1")));
         assertTrue(refused.getMessage().contains(ProcessorConfig.STANDBY_REPLICAS), refused.getMessage());
     }
+
+    @Test
+    void theViewCacheIsKafkaStreamsRecordCache() {
+        assertEquals(16L * 1024 * 1024, new ProcessorConfig(Map.of()).streamsProperties()
+                .get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
+        assertEquals(0L, new ProcessorConfig(Map.of(ProcessorConfig.VIEW_CACHE_BYTES, "0")).streamsProperties()
+                .get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG));
+        final ConfigException refused = assertThrows(ConfigException.class,
+                () -> new ProcessorConfig(Map.of(ProcessorConfig.VIEW_CACHE_BYTES, "-1")));
+        assertTrue(refused.getMessage().contains(ProcessorConfig.VIEW_CACHE_BYTES), refused.getMessage());
+    }
 }
