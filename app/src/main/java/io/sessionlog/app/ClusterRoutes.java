@@ -44,16 +44,24 @@ final class ClusterRoutes implements AutoCloseable {
 
     static final int REJECTED_TAIL = 200;
     static final long FRESH_MS = 2_000;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> rejectedReader;
     private final List<String> groups;
     private final String rejectedTopic;
+    private final Duration timeout;
     private ObjectNode latest;
     private long latestAt;
 
     ClusterRoutes(final Map<String, Object> clientConfig, final List<String> groups, final String rejectedTopic) {
+        this(clientConfig, groups, rejectedTopic, TIMEOUT);
+    }
+
+    /** {@code timeout}: how long each question to the cluster may take before the answer is 503. */
+    ClusterRoutes(final Map<String, Object> clientConfig, final List<String> groups, final String rejectedTopic,
+                  final Duration timeout) {
+        this.timeout = timeout;
         this.admin = Admin.create(clientConfig);
         final Map<String, Object> consumer = new HashMap<>(clientConfig);
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -85,7 +93,8 @@ final class ClusterRoutes implements AutoCloseable {
             latest = body;
             latestAt = System.currentTimeMillis();
             return body;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+            // The admin's futures time out with the JDK's exception, the consumer's calls with Kafka's own.
             throw Problem.unavailable("the Kafka cluster did not answer: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +105,7 @@ final class ClusterRoutes implements AutoCloseable {
     /** One row per topic the group reads: records behind in all, and per partition. */
     private void lag(final String group, final ArrayNode rows) throws ExecutionException, InterruptedException, TimeoutException {
         final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                .partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         final Map<TopicPartition, OffsetAndMetadata> known = committed.entrySet().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = ends(known.keySet());
@@ -119,15 +128,15 @@ final class ClusterRoutes implements AutoCloseable {
         // The consumers read committed records: the end that counts is the last stable offset.
         return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())),
                         new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
-                .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private ObjectNode rejected() {
-        final List<TopicPartition> partitions = rejectedReader.partitionsFor(rejectedTopic, TIMEOUT).stream()
+        final List<TopicPartition> partitions = rejectedReader.partitionsFor(rejectedTopic, timeout).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         rejectedReader.assign(partitions);
-        final Map<TopicPartition, Long> begin = rejectedReader.beginningOffsets(partitions, TIMEOUT);
-        final Map<TopicPartition, Long> end = rejectedReader.endOffsets(partitions, TIMEOUT);
+        final Map<TopicPartition, Long> begin = rejectedReader.beginningOffsets(partitions, timeout);
+        final Map<TopicPartition, Long> end = rejectedReader.endOffsets(partitions, timeout);
         final Map<TopicPartition, Long> left = new HashMap<>();
         for (final TopicPartition partition : partitions) {
             rejectedReader.seek(partition, Math.max(begin.get(partition), end.get(partition) - REJECTED_TAIL));
@@ -138,7 +147,7 @@ final class ClusterRoutes implements AutoCloseable {
         final Map<List<String>, long[]> counts = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         final Map<List<String>, Long> latestTime = new HashMap<>();
         int scanned = 0;
-        final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        final long deadline = System.nanoTime() + timeout.toNanos();
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             for (final ConsumerRecord<byte[], byte[]> record : rejectedReader.poll(Duration.ofMillis(200))) {
                 final TopicPartition partition = new TopicPartition(record.topic(), record.partition());

@@ -56,6 +56,13 @@ class MultiInstanceIT {
                             && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the first, " + path);
                     assertEquals(expected, Http.offsets(b.awaitGet(path, r -> r.status() == 200
                             && r.body().get("data").size() == EVENTS_PER_SESSION, Duration.ofSeconds(20))), "via the second, " + path);
+                    // One event as its Kafka record: the instance not owning the partition forwards the shape too.
+                    final String record = path + "/m" + s + "-0?shape=record";
+                    final JsonNode viaA = a.awaitGet(record, r -> r.status() == 200
+                            && !r.body().get("offset").isNull(), Duration.ofSeconds(20)).body();
+                    assertEquals(viaA, b.get(record).body(), "the same record via either instance, " + record);
+                    assertEquals("multi-" + s, viaA.get("key").asText());
+                    assertEquals("m" + s + "-0", viaA.get("value").get("event").get("event_id").asText());
                     // The view comes from the sessions topic, projected apart from the events: wait for it too.
                     assertEquals("multi-" + s, b.awaitGet("/v1/sessions/multi-" + s, r -> r.status() == 200,
                             Duration.ofSeconds(20)).body().get("id").asText());

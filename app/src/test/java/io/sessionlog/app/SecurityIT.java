@@ -93,6 +93,12 @@ class SecurityIT {
             assertEquals(202, send(https, post(app.httpUrl(), "w-key")).statusCode());
             Awaitility.await("stamped").atMost(Duration.ofSeconds(30)).until(() ->
                     send(https, get(app.httpUrl() + "/v1/sessions/tls/events", "r-key")).body().contains("\"offset\":0"));
+            // The cluster's lag and rejected reasons are read data: the read scope, like every read route.
+            assertEquals(401, send(https, HttpRequest.newBuilder(URI.create(app.httpUrl() + "/v1/cluster")).GET()).statusCode());
+            assertEquals(403, send(https, get(app.httpUrl() + "/v1/cluster", "w-key")).statusCode());
+            final HttpResponse<String> cluster = send(https, get(app.httpUrl() + "/v1/cluster", "r-key"));
+            assertEquals(200, cluster.statusCode(), cluster.body());
+            assertTrue(cluster.body().contains("\"lag\"") && cluster.body().contains("\"rejected\""), cluster.body());
             assertEquals("https://console.example", preflight(https, app.httpUrl(), "https://console.example"),
                     "a configured origin may call the API from a browser");
             assertEquals("", preflight(https, app.httpUrl(), "https://elsewhere.example"), "no other origin may");
