@@ -25,6 +25,14 @@ final class ConsumerLag {
         return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
+    /** The group's committed offsets summed over the partitions of {@code topics} only. */
+    long committed(final String group, final java.util.Set<String> topics) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        return offsets.entrySet().stream().filter(e -> e.getValue() != null && topics.contains(e.getKey().topic()))
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
     long end(final String topic) throws Exception {
         final int partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
                 .get(topic).partitions().size();

@@ -25,6 +25,11 @@ public final class Topics {
         this.prefix = prefix;
     }
 
+    /** The prefix every topic name starts with ({@code topic.prefix}). */
+    public String prefix() {
+        return prefix;
+    }
+
     public String raw() {
         return prefix + RAW;
     }
