@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sessionlog.app.AppConfig;
 import io.sessionlog.processor.ProcessorConfig;
@@ -74,13 +75,15 @@ final class FailoverBenchmark implements Callable<Integer> {
         final Topics topics = new Topics(prefix);
         TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", bootstrap), topics, PARTITIONS, (short) 1);
         final Map<String, Object> serde = Map.of("schema.registry.url", registryUrl);
+        final AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<String, WriteIntent> producer = RawIntents.producer(bootstrap, serde)) {
             for (int i = 0; i < events; i++) {
                 final String session = "s-" + (i % sessions);
-                producer.send(new ProducerRecord<>(topics.raw(), session, RawIntents.appended(session, i)));
+                RawIntents.send(producer, new ProducerRecord<>(topics.raw(), session, RawIntents.appended(session, i)), failed);
             }
             producer.flush();
         }
+        RawIntents.requireAllWritten(failed);
         final Map<String, String> settings = new HashMap<>(Map.of("kafka.bootstrap.servers", bootstrap, "schema.registry.url", registryUrl,
                 AppConfig.ROLES, "processor", AppConfig.HTTP_PORT, "0", "topic.prefix", prefix,
                 ProcessorConfig.APPLICATION_ID, prefix + "processor", ProcessorConfig.STANDBY_REPLICAS, String.valueOf(standby)));

@@ -23,7 +23,10 @@ public final class ForkedSessionlog {
             command.add("-D");
             command.add(key + "=" + value);
         });
-        return new ProcessBuilder(command).redirectErrorStream(true)
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // A benchmark stopped by a signal runs no finally block: its instances must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return process;
     }
 }

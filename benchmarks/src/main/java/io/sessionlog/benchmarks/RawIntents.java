@@ -2,6 +2,7 @@ package io.sessionlog.benchmarks;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
@@ -10,6 +11,7 @@ import io.sessionlog.schemas.avro.Origin;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Write intents as ingest publishes them to the raw topic, for benchmarks that load the processor directly. */
@@ -37,7 +39,31 @@ final class RawIntents {
     static KafkaProducer<String, WriteIntent> producer(final String bootstrap, final Map<String, Object> serde) {
         final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
         values.configure(serde, false);
+        // One request in flight: on a topic created a moment before, a first batch refused with NOT_LEADER_OR_FOLLOWER
+        // while the next ones were taken (a broker with no state of the producer takes any first sequence) came back
+        // as OUT_OF_ORDER_SEQUENCE_NUMBER on every retry until it expired, and its records were never written.
         return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 5,
-                "batch.size", 256 * 1024, "compression.type", "lz4"), new StringSerializer(), values);
+                "batch.size", 256 * 1024, "compression.type", "lz4", "max.in.flight.requests.per.connection", 1),
+                new StringSerializer(), values);
+    }
+
+    /**
+     * Sends; the first record the broker did not take is kept in {@code failed}, for the caller to stop on after its
+     * flush: the benchmark's figures would count records that were never written.
+     */
+    static void send(final KafkaProducer<String, WriteIntent> producer, final ProducerRecord<String, WriteIntent> record,
+                     final AtomicReference<Exception> failed) {
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                failed.compareAndSet(null, error);
+            }
+        });
+    }
+
+    /** Throws if a send of {@link #send} failed. */
+    static void requireAllWritten(final AtomicReference<Exception> failed) {
+        if (failed.get() != null) {
+            throw new IllegalStateException("a raw record was not written", failed.get());
+        }
     }
 }

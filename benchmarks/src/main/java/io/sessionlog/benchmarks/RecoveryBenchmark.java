@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sessionlog.processor.ProcessorConfig;
 import io.sessionlog.processor.ProcessorService;
@@ -142,17 +143,19 @@ final class RecoveryBenchmark implements Callable<Integer> {
 
     private void write(final String bootstrap, final Map<String, Object> serde, final String raw, final int count,
                        final boolean progress) {
+        final AtomicReference<Exception> failed = new AtomicReference<>();
         try (KafkaProducer<String, WriteIntent> producer = RawIntents.producer(bootstrap, serde)) {
             for (int i = 0; i < count; i++) {
                 final int n = (int) written + i;
                 final String session = "s-" + (n % sessions);
-                producer.send(new ProducerRecord<>(raw, session, RawIntents.appended(session, n)));
+                RawIntents.send(producer, new ProducerRecord<>(raw, session, RawIntents.appended(session, n)), failed);
                 if (progress && (i + 1) % 1_000_000 == 0) {
                     System.out.printf(Locale.ROOT, "  written %,d of %,d raw events%n", i + 1, count);
                 }
             }
             producer.flush();
         }
+        RawIntents.requireAllWritten(failed);
         written += count;
     }
 
