@@ -44,15 +44,16 @@ final class ProjectionsRecovery {
         final long start = System.nanoTime();
         try (ProjectionsService projections = new ProjectionsService(config, "localhost:1", new SessionUpdates())) {
             projections.start();
-            long printed = 0;
-            long done;
-            while ((done = lag.committed(APPLICATION_ID, sources)) < end) {
-                if (done / 2_000_000 > printed) {
-                    printed = done / 2_000_000;
-                    System.out.printf(Locale.ROOT, "  applied %,d of %,d records%n", done, end);
-                }
-                Thread.sleep(500);
-            }
+            final long[] printed = {0};
+            Awaitility.await("the projections caught up").atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        final long done = lag.committed(APPLICATION_ID, sources);
+                        if (done / 2_000_000 > printed[0]) {
+                            printed[0] = done / 2_000_000;
+                            System.out.printf(Locale.ROOT, "  applied %,d of %,d records%n", done, end);
+                        }
+                        return done >= end;
+                    });
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "projections applied %,d records (events and views) in %.0f s: %,.0f events/s%n",
