@@ -20,22 +20,28 @@ final class ConsumerLag {
     }
 
     long committed(final String group) throws Exception {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+        return committed(group, topic -> true);
     }
 
     /** The group's committed offsets summed over the partitions of {@code topics} only. */
     long committed(final String group, final java.util.Set<String> topics) throws Exception {
+        return committed(group, topics::contains);
+    }
+
+    private long committed(final String group, final java.util.function.Predicate<String> topic) throws Exception {
         final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        return offsets.entrySet().stream().filter(e -> e.getValue() != null && topics.contains(e.getKey().topic()))
+        return offsets.entrySet().stream().filter(e -> e.getValue() != null && topic.test(e.getKey().topic()))
                 .mapToLong(e -> e.getValue().offset()).sum();
     }
 
-    long end(final String topic) throws Exception {
-        final int partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+    int partitions(final String topic) throws Exception {
+        return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
                 .get(topic).partitions().size();
+    }
+
+    long end(final String topic) throws Exception {
+        final int partitions = partitions(topic);
         final Map<TopicPartition, OffsetSpec> request = java.util.stream.IntStream.range(0, partitions).boxed()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
         final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);

@@ -39,7 +39,8 @@ final class ProjectionsRecovery {
                 ProjectionsConfig.APPLICATION_ID, APPLICATION_ID, ProjectionsConfig.STATE_DIR, stateDir.toString()));
         final Set<String> sources = Set.of(topics.events(), topics.sessions());
         // A transactional topic's partitions end with a commit marker the group never consumes: one offset each.
-        final long end = lag.end(topics.events()) + lag.end(topics.sessions()) - 2L * partitions();
+        final long end = lag.end(topics.events()) - lag.partitions(topics.events())
+                + lag.end(topics.sessions()) - lag.partitions(topics.sessions());
         System.out.printf(Locale.ROOT, "projections: applying %,d stamped events and their views%n", events);
         final long start = System.nanoTime();
         try (ProjectionsService projections = new ProjectionsService(config, "localhost:1", new SessionUpdates())) {
@@ -77,10 +78,5 @@ final class ProjectionsRecovery {
             System.out.printf(Locale.ROOT, "projections' local state deleted (%,.0f MB): restored from the changelogs and "
                     + "running in %.1f s (%,.0f MB/s of state)%n", bytes / 1e6, restore, bytes / 1e6 / restore);
         }
-    }
-
-    private int partitions() throws Exception {
-        return cluster.admin.describeTopics(java.util.List.of(topics.events())).allTopicNames().get()
-                .get(topics.events()).partitions().size();
     }
 }

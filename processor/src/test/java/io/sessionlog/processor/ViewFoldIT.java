@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,15 +18,12 @@ import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
+import io.sessionlog.testsupport.CommittedRecords;
 import io.sessionlog.testsupport.SharedKafkaCluster;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -118,36 +114,11 @@ class ViewFoldIT {
         return last;
     }
 
-    /**
-     * The committed views of each partition, grouped by transaction. Only the processor writes this topic, one
-     * transactional producer per partition's task, and each commit ends with a marker that takes an offset: the
-     * records of one transaction are contiguous, and a gap in the offsets a read_committed reader sees is a boundary.
-     */
+    /** The committed views, grouped by the processor's transaction that wrote them. */
     private static List<List<SessionView>> readTransactions(final String topic) {
         final SpecificAvroDeserializer<SessionView> values = new SpecificAvroDeserializer<>(SessionView.class);
         values.configure(Map.of("schema.registry.url", registry.url()), false);
-        try (KafkaConsumer<String, SessionView> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaCluster.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), values)) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            final Map<TopicPartition, List<List<SessionView>>> byPartition = new HashMap<>();
-            final Map<TopicPartition, Long> lastOffset = new HashMap<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (final ConsumerRecord<String, SessionView> record : consumer.poll(Duration.ofMillis(500))) {
-                    final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    final List<List<SessionView>> groups = byPartition.computeIfAbsent(partition, p -> new ArrayList<>());
-                    final Long previous = lastOffset.put(partition, record.offset());
-                    if (previous == null || record.offset() != previous + 1) {
-                        groups.add(new ArrayList<>());
-                    }
-                    groups.get(groups.size() - 1).add(record.value());
-                }
-            }
-            return byPartition.values().stream().flatMap(List::stream).toList();
-        }
+        return CommittedRecords.transactions(SharedKafkaCluster.bootstrapServers(), topic, values).stream()
+                .map(transaction -> transaction.stream().map(ConsumerRecord::value).toList()).toList();
     }
 }
