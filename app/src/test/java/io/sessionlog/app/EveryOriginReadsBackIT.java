@@ -100,6 +100,9 @@ class EveryOriginReadsBackIT {
             final long expected = SENT.stream().filter(s -> s.session().equals(session)).count();
             http.awaitGet(events(session, "include_deleted=true"), a -> a.status() == 200 && a.body().get("data").size() == expected,
                     Duration.ofSeconds(30));
+            // The view comes from the sessions topic, applied apart from the events (a commit's views follow its events).
+            http.awaitGet("/v1/sessions/" + encode(session) + "?include=stats", a -> a.status() == 200
+                    && a.body().get("stats").get("event_count").asLong() >= expected, Duration.ofSeconds(30));
         }
     }
 
