@@ -26,6 +26,7 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String MAX_OUTPUT_BYTES = "processor.max.output.bytes";
     public static final String STANDBY_REPLICAS = "processor.standby.replicas";
     public static final String VIEW_CACHE_BYTES = "processor.view.cache.bytes";
+    public static final String DELETE_STEP_EVENTS = "processor.delete.step.events";
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -55,6 +56,12 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "the sessions touched per commit interval (about 1.2 KB each with the cache's overhead); "
                             + "a view evicted early is written early, and again if changed within the same commit. "
                             + "0 writes every view.")
+            .define(DELETE_STEP_EVENTS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+                    "How many stored events of a session one step of a tail delete reads. A tail delete changes the "
+                            + "session's counts at once; its events are marked deleted and re-emitted to the events topic "
+                            + "at once if the session has at most this many, else a step at a time between other records "
+                            + "(every 5 ms while work is pending), so that deleting a long session never holds up the "
+                            + "other sessions of its partition. A step of 2,000 takes a few milliseconds.")
             .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                     "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
                             + "output would be larger goes to the rejected topic with the reason, instead of being refused "

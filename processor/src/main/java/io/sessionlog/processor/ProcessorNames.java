@@ -21,6 +21,13 @@ public final class ProcessorNames {
     public static final String EVENTS_STORE = "session-events";
     /** (session key, correlation root) → the chain's first event and its length so far. */
     public static final String CHAINS_STORE = "session-correlation-chains";
+    /**
+     * (session key, first offset) → last offset: the session's deleted offsets as ranges, so that unread counts are
+     * counted from its deletes, not its events (see DeletedOffsets). Holds entries only for sessions with deletes.
+     */
+    public static final String DELETED_OFFSETS_STORE = "session-deleted-offsets";
+    /** Session key → the progress of a long tail delete whose events are re-emitted in steps (see TailDeletes). */
+    public static final String TAIL_DELETES_STORE = "session-tail-deletes";
 
     private ProcessorNames() {
     }

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The processor topology: {@code events.raw} → session stamper (three stores) → {@code events}, {@code sessions},
+ * The processor topology: {@code events.raw} → session stamper (five stores) → {@code events}, {@code sessions},
  * {@code rejected}. A pure function of its arguments, no I/O, so TopologyTestDriver tests the topology that runs.
  */
 public final class ProcessorTopology {
@@ -43,6 +43,7 @@ public final class ProcessorTopology {
         final Map<String, Object> serdeConfig = config.serdeConfig();
         final int sessionCacheSize = config.getInt(ProcessorConfig.SESSION_CACHE_SIZE);
         final int maxOutputBytes = config.getInt(ProcessorConfig.MAX_OUTPUT_BYTES);
+        final int deleteStepEvents = config.getInt(ProcessorConfig.DELETE_STEP_EVENTS);
         final SpecificAvroSerde<WriteIntent> intents = SpecificAvroSerde.forValues(WriteIntent.class, serdeConfig);
         final WireCodec codec = new WireCodec(topics, serdeConfig);
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
@@ -52,7 +53,7 @@ public final class ProcessorTopology {
         // every event id is written once, so a cache would fold nothing and cost its sorted map on every write.
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
-        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes), ProcessorNames.SOURCE);
+        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes, deleteStepEvents), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), ProcessorNames.STAMPER);
@@ -61,6 +62,12 @@ public final class ProcessorTopology {
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
+                .withCachingDisabled(), ProcessorNames.STAMPER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.DELETED_OFFSETS_STORE), Serdes.Bytes(), Serdes.Long())
+                .withCachingDisabled(), ProcessorNames.STAMPER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ProcessorNames.TAIL_DELETES_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         // The stamper forwards stamped events and views already in their wire format (see WireCodec).
         topology.addSink(ProcessorNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),

@@ -20,9 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes what the processor cannot take to the rejected topic, with the original bytes and headers that say why,
- * where and from which record; the topology keeps running. Every handler is set explicitly: Kafka's defaults
- * (log and fail) would stop the processor on one corrupt record.
+ * Routes what the processor cannot take because of the record itself to the rejected topic, with the original bytes
+ * and headers that say why, where and from which record; the topology keeps running. A record is at fault when it
+ * cannot be decoded, is no write intent of its key's session, names what its session does not have, or its output is
+ * larger than the topics take: the stamper checks each of these before it writes anything and rejects the record
+ * itself, and the deserialization and production handlers here catch the rest. Any other failure (a store that cannot
+ * write, a full disk, the registry unreachable, a bug of ours) is not the record's: it fails the task, so that
+ * exactly-once aborts the transaction and the task restores its state and processes the record again, instead of
+ * committing a record half applied. docs/reliability.md states the rule.
  */
 public final class RejectedRecords {
 
@@ -133,18 +138,31 @@ public final class RejectedRecords {
             return Response.resume(List.of(copy));
         }
 
+        /**
+         * The stamper writes bytes it encoded itself, and the rejected sink a record it decoded: a serialization
+         * failure (the registry unreachable, say) is never the record's, and is not rejected.
+         */
         @Override
         public Response handleSerializationError(final ErrorHandlerContext context, final ProducerRecord record,
                                                  final Exception exception, final SerializationExceptionOrigin origin) {
-            return Response.resume(List.of(rejected(context, "processor.serialize", reasonOf(exception))));
+            LOG.error("failing the task of {}-{}@{}: its output to {} could not be serialized: {}", context.topic(),
+                    context.partition(), context.offset(), record.topic(), reasonOf(exception));
+            return Response.fail();
         }
     }
 
-    /** A record whose processing threw: it is skipped, the topology goes on. */
+    /**
+     * A record whose processing threw, or a punctuation that did: not the record's fault (the stamper rejects those
+     * without throwing), so the task fails, its transaction aborts, and its replacement restores the stores and
+     * processes the record again. The stack trace is logged once, by the stream thread's handler.
+     */
     public static final class Unprocessable extends ToRejectedTopic implements ProcessingExceptionHandler {
         @Override
         public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record, final Exception exception) {
-            return Response.resume(List.of(rejected(context, "processor.process", reasonOf(exception))));
+            LOG.error("failing the task {} at {}-{}@{}: {} is no fault of the record; the transaction aborts and the "
+                    + "task restarts from its last commit", context.taskId(), context.topic(), context.partition(),
+                    context.offset(), exception.toString());
+            return Response.fail();
         }
     }
 }

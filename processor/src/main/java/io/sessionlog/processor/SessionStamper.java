@@ -1,10 +1,7 @@
 package io.sessionlog.processor;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.function.Consumer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,6 +22,7 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,6 +39,11 @@ import org.slf4j.LoggerFactory;
 final class SessionStamper implements Processor<String, WriteIntent, String, Object> {
 
     static final String DEFAULT_CONSUMER = "client";
+    /**
+     * How often the pending tail deletes take a step. Kafka Streams runs a wall-clock punctuation at most once per
+     * pass of its thread's loop, between records, so a short interval means one step per pass while work is pending.
+     */
+    static final Duration TAIL_DELETE_STEP_INTERVAL = Duration.ofMillis(5);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SessionStamper.class);
 
@@ -51,12 +54,19 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private KeyValueStore<String, byte[]> sessions;
     private KeyValueStore<Bytes, byte[]> events;
     private KeyValueStore<Bytes, Correlation> chains;
+    private DeletedOffsets deletedOffsets;
+    private TailDeletes tailDeletes;
+    /** Whether a tail delete may have steps left: set at init (restored state may hold some) and by each long one. */
+    private boolean tailDeletesPending;
     /** Whether the sessions store's cache emits each view at its flush (see FoldedViews), or each write does. */
     private boolean viewsFolded;
 
-    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes) {
+    private final int deleteStepEvents;
+
+    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes, final int deleteStepEvents) {
         this.codec = codec;
         this.maxOutputBytes = maxOutputBytes;
+        this.deleteStepEvents = deleteStepEvents;
         this.recent = new RecentSessions(sessionCacheSize);
     }
 
@@ -66,6 +76,12 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         this.sessions = context.getStateStore(ProcessorNames.SESSIONS_STORE);
         this.events = context.getStateStore(ProcessorNames.EVENTS_STORE);
         this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
+        this.deletedOffsets = new DeletedOffsets(context.getStateStore(ProcessorNames.DELETED_OFFSETS_STORE));
+        this.tailDeletes = new TailDeletes(context.getStateStore(ProcessorNames.TAIL_DELETES_STORE), events, deletedOffsets,
+                codec, deleteStepEvents);
+        this.tailDeletesPending = true;
+        // Wall-clock time: a step runs between records whether or not records arrive, and never inside one.
+        context.schedule(TAIL_DELETE_STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> stepTailDeletes());
         this.viewsFolded = FoldedViews.forwardOnFlush(sessions, context, ProcessorNames.SESSIONS_SINK);
         // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
         recent.clear();
@@ -179,10 +195,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         // The stamped event keeps the producer's document (raw): a consumer of events alone reads everything sent.
         final StampedEvent stamped = StampedEvent.newBuilder()
                 .setSessionKey(key).setOffset(offset).setEvent(event).setCorrelation(link)
-                .setIngestedAt(ingestedAt).setStampedAt(Instant.now()).build();
+                .setIngestedAt(ingestedAt).setStampedAt(now()).build();
         view.setLastOffset(offset);
         view.setEventCount(view.getEventCount() + 1);
         if (event.getDeleted()) {
+            indexDeleted(view, offset, offset);
             view.setDeletedCount(view.getDeletedCount() + 1);
         } else {
             addUnread(view, offset, 1);
@@ -280,7 +297,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             view.setMode(upserted.getMode());
         }
         if (upserted.getConsumptionOffsets() != null) {
-            mergeConsumption(key, view, upserted.getConsumptionOffsets());
+            mergeConsumption(view, upserted.getConsumptionOffsets());
         }
         save(record, view);
     }
@@ -294,7 +311,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (patched.getTitle() != null || patched.getClearTitle()) {
             view.setTitle(patched.getTitle());
         }
-        mergeConsumption(key, view, patched.getConsumptionOffsets());
+        mergeConsumption(view, patched.getConsumptionOffsets());
         save(record, view);
     }
 
@@ -310,17 +327,9 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                 reject(record, "event " + deleted.getEventId() + " is unknown in session " + key);
                 return;
             }
-            softDelete(record, view, event);
+            deleteOne(view, event, record.timestamp());
         } else if (deleted.getMinOffset() != null) {
-            final long minOffset = deleted.getMinOffset();
-            final List<StampedEvent> tail = new ArrayList<>();
-            forEachEvent(key, event -> {
-                if (event.getOffset() >= minOffset) {
-                    tail.add(event);
-                }
-            });
-            tail.sort(Comparator.comparingLong(StampedEvent::getOffset));
-            tail.forEach(event -> softDelete(record, view, event));
+            deleteTail(view, Math.max(0, deleted.getMinOffset()), record.timestamp());
         } else {
             reject(record, "a delete needs min_offset or event_id");
             return;
@@ -328,50 +337,121 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         save(record, view);
     }
 
-    /** Marks one stored event deleted and re-emits it; an event already deleted is left as it is. */
-    private void softDelete(final Record<String, WriteIntent> record, final SessionView view, final StampedEvent stamped) {
+    /**
+     * Deletes one event: indexed, counted and re-emitted at once. An event deleted already (stored so, or covered by
+     * a tail delete whose walk has not reached it yet) is left as it is.
+     */
+    private void deleteOne(final SessionView view, final StampedEvent stamped, final long timestamp) {
         if (stamped.getEvent().getDeleted()) {
             return;
         }
-        stamped.getEvent().setDeleted(true);
-        stamped.setStampedAt(Instant.now());
-        final byte[] wire = codec.event(stamped);
-        events.put(SessionEventIdKey.of(stamped.getSessionKey(), stamped.getEvent().getEventId()), wire);
+        ensureIndexed(view);
+        if (deletedOffsets.contains(view.getSessionKey(), stamped.getOffset())) {
+            return;
+        }
+        indexDeleted(view, stamped.getOffset(), stamped.getOffset());
         view.setDeletedCount(view.getDeletedCount() + 1);
         addUnread(view, stamped.getOffset(), -1);
-        context.forward(record.withValue(wire), ProcessorNames.EVENTS_SINK);
+        markDeleted(stamped, timestamp);
+    }
+
+    /**
+     * Deletes every event from {@code minOffset} on: the view's counts change now, from the index; the events are
+     * re-emitted now if the session is short, else in steps between later records (see TailDeletes).
+     */
+    private void deleteTail(final SessionView view, final long minOffset, final long timestamp) {
+        if (minOffset > view.getLastOffset()) {
+            return;
+        }
+        final long newlyDeleted = indexDeleted(view, minOffset, view.getLastOffset());
+        view.setDeletedCount(view.getDeletedCount() + newlyDeleted);
+        view.getConsumptionOffsets().forEach((consumer, consumed) ->
+                view.getUnreadCounts().put(consumer, unreadAfter(view, consumed)));
+        tailDeletes.apply(view.getSessionKey(), minOffset, view.getEventCount(), timestamp, this::markDeleted);
+        tailDeletesPending = true;
+    }
+
+    /** Stores the event deleted and re-emits it, with the given record time; the view is counted by the caller. */
+    private void markDeleted(final StampedEvent stamped, final long timestamp) {
+        stamped.getEvent().setDeleted(true);
+        stamped.setStampedAt(now());
+        final byte[] wire = codec.event(stamped);
+        events.put(SessionEventIdKey.of(stamped.getSessionKey(), stamped.getEvent().getEventId()), wire);
+        context.forward(new Record<String, Object>(stamped.getSessionKey(), wire, timestamp), ProcessorNames.EVENTS_SINK);
+    }
+
+    private void stepTailDeletes() {
+        if (tailDeletesPending) {
+            tailDeletesPending = tailDeletes.step(this::markDeleted);
+        }
+    }
+
+    /**
+     * Indexes offsets {@code first..last} of the session as deleted; returns how many were not deleted before. A
+     * session with deletes from before the index existed is indexed from its stored events first, once.
+     */
+    private long indexDeleted(final SessionView view, final long first, final long last) {
+        final String key = view.getSessionKey();
+        final boolean firstDelete = view.getDeletedCount() == 0;
+        ensureIndexed(view);
+        final long added = deletedOffsets.add(key, first, last);
+        if (firstDelete) {
+            deletedOffsets.markComplete(key);
+        }
+        return added;
+    }
+
+    /** Makes the session's index of deleted offsets complete if it is not (its deletes are from an earlier version). */
+    private void ensureIndexed(final SessionView view) {
+        final String key = view.getSessionKey();
+        if (!deletedOffsets.isComplete(key, view.getDeletedCount())) {
+            final long[] indexed = {0};
+            try (KeyValueIterator<Bytes, byte[]> all = events.prefixScan(SessionEventIdKey.prefix(key), Serdes.Bytes().serializer())) {
+                all.forEachRemaining(entry -> {
+                    final StampedEvent event = codec.event(entry.value);
+                    if (event.getEvent().getDeleted()) {
+                        indexed[0] += deletedOffsets.add(key, event.getOffset(), event.getOffset());
+                    }
+                });
+            }
+            deletedOffsets.markComplete(key);
+            LOG.info("indexed the {} deleted events of session {} (deleted before the index of deleted offsets existed)",
+                    indexed[0], key);
+        }
     }
 
     /** Last write wins per consumer, in partition order; the unread count of a changed consumer is counted anew. */
-    private void mergeConsumption(final String key, final SessionView view, final Map<String, Long> offsets) {
+    private void mergeConsumption(final SessionView view, final Map<String, Long> offsets) {
         final Map<String, Long> consumption = new HashMap<>(view.getConsumptionOffsets());
         final Map<String, Long> unread = new HashMap<>(view.getUnreadCounts());
         offsets.forEach((consumer, offset) -> {
             consumption.put(consumer, offset);
-            unread.put(consumer, countVisibleAfter(key, offset, view.getLastOffset()));
+            unread.put(consumer, unreadAfter(view, offset));
         });
         view.setConsumptionOffsets(consumption);
         view.setUnreadCounts(unread);
     }
 
-    private long countVisibleAfter(final String key, final long consumed, final long lastOffset) {
+    /**
+     * The events above a consumer's offset that are not deleted: offsets are gapless, so the events above it less the
+     * deleted offsets above it, read from the index of deleted ranges, never from the events.
+     */
+    private long unreadAfter(final SessionView view, final long consumed) {
+        final long lastOffset = view.getLastOffset();
         if (consumed >= lastOffset) {
             return 0;
         }
-        final long[] visible = {0};
-        forEachEvent(key, event -> {
-            if (event.getOffset() > consumed && !event.getEvent().getDeleted()) {
-                visible[0]++;
-            }
-        });
-        return visible[0];
+        final long above = lastOffset - Math.max(consumed, -1L);
+        if (view.getDeletedCount() == 0) {
+            return above;
+        }
+        ensureIndexed(view);
+        return above - deletedOffsets.countAbove(view.getSessionKey(), consumed);
     }
 
-    /** Every stored event of a session, in no particular order: a prefix scan, for the rare deletes and patches. */
-    private void forEachEvent(final String key, final Consumer<StampedEvent> action) {
-        try (KeyValueIterator<Bytes, byte[]> all = events.prefixScan(SessionEventIdKey.prefix(key), Serdes.Bytes().serializer())) {
-            all.forEachRemaining(entry -> action.accept(codec.event(entry.value)));
-        }
+    /** The processor's time: Kafka Streams' clock for this task, which a test drives. */
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
     }
 
     /**
@@ -398,7 +478,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     }
 
     private byte[] encode(final SessionView view) {
-        view.setUpdatedAt(Instant.now());
+        view.setUpdatedAt(now());
         return fitting(codec.view(view), "session view");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,24 +19,37 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-/** The processing-exception handler: a failing record goes to rejected with its bytes and why; processing resumes. */
+/**
+ * The handlers: what is the record's fault goes to rejected with its bytes and why, and processing resumes; what is
+ * not (a store that cannot write, the state of the cluster) fails the task or is retried, and nothing is rejected.
+ */
 class RejectedRecordsTest {
 
     @Test
-    void aRecordWhoseProcessingThrewGoesToRejectedAndProcessingResumes() {
+    void aRecordWhoseProcessingThrewFailsTheTaskAndIsNotRejected() {
         final RejectedRecords.Unprocessable handler = new RejectedRecords.Unprocessable();
         handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
-        final byte[] value = {0, 0, 0, 0, 1, 42};
-        final ProcessingExceptionHandler.Response response = handler.handleError(context(value),
+        final ProcessingExceptionHandler.Response response = handler.handleError(context(new byte[] {0, 0, 0, 0, 1, 42}),
                 new Record<>("s", "anything", 0L), new IllegalStateException("store unavailable"));
 
-        assertEquals(ProcessingExceptionHandler.Result.RESUME, response.result());
+        assertEquals(ProcessingExceptionHandler.Result.FAIL, response.result());
+        assertEquals(List.of(), response.deadLetterQueueRecords(), "nothing goes to rejected");
+    }
+
+    @Test
+    void aRecordThatCannotBeDecodedGoesToRejectedWithItsBytesAndWhy() {
+        final RejectedRecords.Unreadable handler = new RejectedRecords.Unreadable();
+        handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
+        final byte[] value = {0, 0, 0, 0, 1, 42};
+        final var response = handler.handleError(context(value), null, new IllegalArgumentException("unknown schema id 1"));
+
+        assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.Result.RESUME, response.result());
         final ProducerRecord<byte[], byte[]> rejected = response.deadLetterQueueRecords().get(0);
         assertEquals("t.rejected", rejected.topic());
         assertArrayEquals(value, rejected.value(), "the original bytes");
         assertArrayEquals("s".getBytes(StandardCharsets.UTF_8), rejected.key());
-        assertEquals("store unavailable", header(rejected, RejectedRecords.REASON));
-        assertEquals("processor.process", header(rejected, RejectedRecords.STAGE));
+        assertEquals("unknown schema id 1", header(rejected, RejectedRecords.REASON));
+        assertEquals("processor.deserialize", header(rejected, RejectedRecords.STAGE));
         assertEquals("t.events.raw", header(rejected, RejectedRecords.SOURCE_TOPIC));
         assertEquals("3", header(rejected, RejectedRecords.SOURCE_PARTITION));
         assertEquals("77", header(rejected, RejectedRecords.SOURCE_OFFSET));

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A record that fails half-way through the stamper (here: the events store refuses a write) goes to the exception
- * handler and the stream goes on. The session must then continue from what its stores hold, not from the cached view
- * the failed record had already advanced: otherwise the session's offsets would have a gap.
+ * A record that fails half-way through the stamper (here: the events store refuses a write) throws. The processor's
+ * handler then fails the task, which restores its stores (FaultIT tests that on a broker); the stamper on its own must
+ * not run ahead of its stores either: the session continues from what they hold, not from the cached view the failed
+ * record had already advanced, or its offsets would have a gap.
  */
 class SessionStamperFailureTest {
 
@@ -44,13 +45,18 @@ class SessionStamperFailureTest {
     @BeforeEach
     void start() {
         context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(Intents.T0.toEpochMilli());
         addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.SESSIONS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
         addStore(failing(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.EVENTS_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build()));
         addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.CHAINS_STORE),
                 Serdes.Bytes(), SpecificAvroSerde.forValues(Correlation.class, SERDE)).withLoggingDisabled().build());
-        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000);
+        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.DELETED_OFFSETS_STORE),
+                Serdes.Bytes(), Serdes.Long()).withLoggingDisabled().build());
+        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.TAIL_DELETES_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
+        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000, 2000);
         stamper.init(context);
     }
 
