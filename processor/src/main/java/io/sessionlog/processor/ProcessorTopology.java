@@ -1,6 +1,7 @@
 package io.sessionlog.processor;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import io.sessionlog.schemas.Topics;
 import org.apache.avro.Schema;
@@ -11,6 +12,7 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -39,6 +41,14 @@ public final class ProcessorTopology {
     }
 
     public static Topology build(final ProcessorConfig config) {
+        return build(config, Stores::persistentKeyValueStore);
+    }
+
+    /**
+     * The topology over the given key-value stores, by store name: RocksDB in production, a wrapper that fails on
+     * cue in the tests of faults that are not a record's (FaultIT).
+     */
+    static Topology build(final ProcessorConfig config, final Function<String, KeyValueBytesStoreSupplier> stores) {
         final Topics topics = config.topics();
         final Map<String, Object> serdeConfig = config.serdeConfig();
         final int sessionCacheSize = config.getInt(ProcessorConfig.SESSION_CACHE_SIZE);
@@ -55,19 +65,19 @@ public final class ProcessorTopology {
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
         topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes, deleteStepEvents), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
+                stores.apply(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
+                stores.apply(ProcessorNames.EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
+                stores.apply(ProcessorNames.CHAINS_STORE), Serdes.Bytes(), links)
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.DELETED_OFFSETS_STORE), Serdes.Bytes(), Serdes.Long())
+                stores.apply(ProcessorNames.DELETED_OFFSETS_STORE), Serdes.Bytes(), Serdes.Long())
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProcessorNames.TAIL_DELETES_STORE), Serdes.String(), Serdes.ByteArray())
+                stores.apply(ProcessorNames.TAIL_DELETES_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled(), ProcessorNames.STAMPER);
         // The stamper forwards stamped events and views already in their wire format (see WireCodec).
         topology.addSink(ProcessorNames.EVENTS_SINK, topics.events(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
