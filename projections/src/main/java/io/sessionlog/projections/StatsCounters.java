@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Adds to the counters of one family (events or sessions) in every bucket size, in the bucket of the time given, and
  * drops the buckets older than each size's retention (every {@link #SWEEP}, by the wall clock). A time older than the
  * retention when it arrives is not counted (its bucket is gone, or about to be); every other time is, future ones too.
+ * "When it arrives" is the processor context's system time, the clock the sweep runs by, so that a test drives one.
  */
 final class StatsCounters {
 
@@ -30,10 +31,12 @@ final class StatsCounters {
 
     private final Map<StatsKey.Interval, KeyValueStore<Bytes, Long>> stores = new EnumMap<>(StatsKey.Interval.class);
     private final Map<StatsKey.Interval, Duration> retention;
+    private final ProcessorContext<?, ?> context;
 
     StatsCounters(final ProcessorContext<?, ?> context, final Function<StatsKey.Interval, String> storeName,
                   final Map<StatsKey.Interval, Duration> retention) {
         this.retention = retention;
+        this.context = context;
         for (final StatsKey.Interval interval : StatsKey.Interval.values()) {
             stores.put(interval, context.getStateStore(storeName.apply(interval)));
         }
@@ -41,7 +44,7 @@ final class StatsCounters {
     }
 
     void add(final Instant time, final StatsKey.Metric metric, final Breakdown breakdown, final long delta) {
-        final Instant now = Instant.now();
+        final Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         for (final StatsKey.Interval interval : StatsKey.Interval.values()) {
             if (time.isBefore(now.minus(retention.get(interval)))) {
                 continue;

@@ -1,6 +1,7 @@
 package io.sessionlog.projections;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
@@ -28,13 +29,18 @@ final class ProjectionsDriver implements AutoCloseable {
 
     /** @param scope the mock registry's scope, one per test class */
     ProjectionsDriver(final String scope, final Path stateDir) {
+        this(scope, stateDir, Instant.now());
+    }
+
+    /** @param wallClock where the driver's wall clock starts: the processors' system time */
+    ProjectionsDriver(final String scope, final Path stateDir, final Instant wallClock) {
         this.scope = scope;
         final Topics topics = new Topics(scope + ".");
         final Map<String, Object> serde = Map.of("schema.registry.url", "mock://" + scope);
         final Properties props = new ProjectionsConfig(Map.of("schema.registry.url", "mock://" + scope,
                 ProjectionsConfig.STATE_DIR, stateDir.toString())).streamsProperties("localhost:8080");
         props.put("bootstrap.servers", "unused:9092");
-        driver = new TopologyTestDriver(ProjectionsTopology.build(topics, serde, new SessionUpdates()), props);
+        driver = new TopologyTestDriver(ProjectionsTopology.build(topics, serde, new SessionUpdates()), props, wallClock);
         events = driver.createInputTopic(topics.events(), Serdes.String().serializer(),
                 SpecificAvroSerde.forValues(StampedEvent.class, serde).serializer());
         sessions = driver.createInputTopic(topics.sessions(), Serdes.String().serializer(),

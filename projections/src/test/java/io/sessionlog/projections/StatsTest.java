@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The stats counters: buckets by event time, breakdowns, deletes, late and far-off events, new sessions, duplicates. */
 class StatsTest {
 
+    /** Where the driver's wall clock starts: the processors' "now", by which counts are kept and swept. */
+    private static final Instant NOW = Instant.parse("2026-06-01T12:17:00Z");
     /** Recent enough for every bucket size's retention. */
-    private static final Instant HOUR = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    private static final Instant HOUR = NOW.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
 
     @TempDir
     Path stateDir;
@@ -38,7 +40,7 @@ class StatsTest {
 
     @BeforeEach
     void start() {
-        projections = new ProjectionsDriver("stats-test", stateDir);
+        projections = new ProjectionsDriver("stats-test", stateDir, NOW);
         stats = new StatsQueries(projections.stores);
     }
 
@@ -84,9 +86,9 @@ class StatsTest {
 
     @Test
     void eventsOlderThanWhatTheStoresKeepAreNotCountedFutureOnesAre() {
-        final Instant future = Instant.now().plus(Duration.ofDays(30));
+        final Instant future = NOW.plus(Duration.ofDays(30));
         append("a", "message", Origin.FLUX0, future);
-        append("a", "message", Origin.FLUX0, Instant.now().minus(Duration.ofDays(3))); // beyond the minute buckets' 2 days
+        append("a", "message", Origin.FLUX0, NOW.minus(Duration.ofDays(3))); // beyond the minute buckets' 2 days
         append("a", "message", Origin.FLUX0, minutes(1));
         assertEquals(Map.of(minutes(1), 1L, Instant.ofEpochMilli(StatsKey.Interval.MINUTE.bucketStart(future.toEpochMilli())), 1L),
                 totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS),
@@ -103,6 +105,14 @@ class StatsTest {
         projections.driver.advanceWallClockTime(Duration.ofDays(3));
         assertEquals(Map.of(), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS));
         assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS));
+    }
+
+    @Test
+    void whatIsTooOldToCountIsJudgedByTheSameClockAsTheSweep() {
+        projections.driver.advanceWallClockTime(Duration.ofDays(3));
+        append("a", "message", Origin.FLUX0, minutes(2)); // three days old by the processors' clock
+        assertEquals(Map.of(), totals(StatsKey.Interval.MINUTE, StatsKey.Metric.EVENTS), "older than the minute buckets' 2 days");
+        assertEquals(Map.of(HOUR, 1L), totals(StatsKey.Interval.HOUR, StatsKey.Metric.EVENTS), "within the hour buckets' 400 days");
     }
 
     @Test
@@ -140,7 +150,7 @@ class StatsTest {
 
     private Map<Instant, Long> totals(final StatsKey.Interval interval, final StatsKey.Metric metric) {
         final Map<Instant, Long> totals = new TreeMap<>();
-        stats.counts(interval, Instant.now().minus(Duration.ofDays(10)), Instant.now().plus(Duration.ofDays(60)), null).stream()
+        stats.counts(interval, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(60)), null).stream()
                 .filter(c -> c.metric() == metric && c.dimension() == StatsKey.Dimension.TOTAL)
                 .forEach(c -> totals.merge(Instant.ofEpochMilli(c.bucketStart()), c.count(), Long::sum));
         return totals;
