@@ -96,6 +96,24 @@ class HttpEdgeIT {
     }
 
     @Test
+    void aWriteWithNoBodyAndNoContentTypeIsToldTheBodyIsMissing() throws Exception {
+        final HttpResponse<byte[]> empty = send(request("/v1/sessions/bodiless/events").POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, empty.statusCode(), "there is no body whose media type could be wrong");
+        final JsonNode problem = JSON.readTree(empty.body());
+        assertEquals("body", problem.get("errors").get(0).get("field").asText());
+        assertEquals("is empty", problem.get("errors").get(0).get("reason").asText());
+        final Raw noLength = rawRequest("POST /v1/sessions/bodiless/events HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n");
+        assertEquals(400, noLength.status, "no Content-Length, no Transfer-Encoding: no body");
+        assertTrue(noLength.text.contains("\"field\":\"body\""), noLength.text);
+        final HttpResponse<byte[]> patch = send(request("/v1/sessions/bodiless").method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(400, patch.statusCode());
+        assertEquals("body", JSON.readTree(patch.body()).get("errors").get(0).get("field").asText());
+        assertEquals(415, send(request("/v1/sessions/bodiless/events").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(event("b1")))).statusCode(), "a body of another media type");
+    }
+
+    @Test
     void bodiesThatAreNotJsonOrComeFromAnotherSiteAreRefusedBeforeAnythingIsWritten() throws Exception {
         for (final String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
                 "application/json; charset=iso-8859-1")) {

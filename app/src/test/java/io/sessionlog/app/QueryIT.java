@@ -86,6 +86,45 @@ class QueryIT {
     }
 
     @Test
+    void aCorrelationRootSharedByManySessionsIsPagedByCursor() {
+        final List<String> posted = new ArrayList<>();
+        for (int session = 0; session < 3; session++) {
+            final StringBuilder events = new StringBuilder("[");
+            for (int i = 0; i < 35; i++) {
+                final String id = "w" + session + "-" + (100 + i);
+                posted.add("wide-" + session + "/" + id);
+                events.append(i == 0 ? "" : ",").append(event(id, "message", "user", "RID(wide)::" + (i % 2 == 0 ? "turn" : "tool")));
+            }
+            post("/v1/sessions/wide-" + session + "/events", events.append(']').toString());
+        }
+        http.awaitGet("/v1/sessions/wide-2/events", a -> a.status() == 200 && a.body().get("data").size() == 35, Duration.ofSeconds(20));
+        final Http.Answer first = http.awaitGet("/v1/correlations/RID(wide)?root=true",
+                a -> a.status() == 200 && a.body().get("data").size() == 100, Duration.ofSeconds(20));
+        final String cursor = first.body().get("next_cursor").asText();
+        final Http.Answer second = http.get("/v1/correlations/RID(wide)?root=true&cursor=" + cursor);
+        assertTrue(second.body().get("next_cursor").isNull(), "the last page says so");
+        final List<String> walked = new ArrayList<>();
+        for (final Http.Answer page : List.of(first, second)) {
+            page.body().get("data").forEach(e -> walked.add(e.get("session_id").asText() + "/" + e.get("event").get("id").asText()));
+        }
+        assertEquals(posted, walked, "100 by default, then the rest after the cursor: each event once, by session then offset");
+
+        final List<String> exact = new ArrayList<>();
+        String next = null;
+        do {
+            final Http.Answer page = http.get("/v1/correlations/RID(wide)::tool?limit=7" + (next == null ? "" : "&cursor=" + next));
+            assertTrue(page.body().get("data").size() <= 7);
+            page.body().get("data").forEach(e -> exact.add(e.get("event").get("id").asText()));
+            next = page.body().get("next_cursor").isNull() ? null : page.body().get("next_cursor").asText();
+        } while (next != null);
+        assertEquals(posted.stream().map(p -> p.substring(p.indexOf('/') + 1))
+                .filter(id -> Integer.parseInt(id.substring(id.indexOf('-') + 1)) % 2 == 1).toList(), exact, "an exact id pages too");
+        final Http.Answer foreign = http.get("/v1/correlations/RID(wide)::tool?cursor=" + cursor);
+        assertEquals(400, foreign.status(), "a cursor of another walk");
+        assertEquals("cursor", foreign.body().get("errors").get(0).get("field").asText());
+    }
+
+    @Test
     void aLongPollReturnsAsSoonAsTheEventIsStampedAndTimesOutWith504() throws Exception {
         final String s = "/v1/sessions/long-poll/events";
         post(s, event("first", "message", "user", "c"));

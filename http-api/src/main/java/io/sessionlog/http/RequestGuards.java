@@ -17,7 +17,8 @@ import io.javalin.http.Context;
  *   <li>a body is JSON ({@code application/json}, {@code application/*+json}) or NDJSON
  *       ({@code application/x-ndjson}), in UTF-8; anything else, or none, is {@code 415}. Browsers send
  *       {@code text/plain} and form bodies cross-site without asking; JSON needs a CORS preflight, which sessionlog
- *       does not grant;</li>
+ *       does not grant. A request with neither a body nor a {@code Content-Type} has no media type to be wrong: its
+ *       route answers it ({@code 400} naming the missing body, for a write);</li>
  *   <li>with {@code allowedHosts} given (no API keys), the {@code Host} header names one of them, else {@code 403}:
  *       a DNS-rebinding page reaches a loopback server under a name of its own;</li>
  *   <li>{@code HEAD} is answered only for health routes ({@code 405} elsewhere): Javalin answers it for every GET
@@ -46,7 +47,8 @@ public final class RequestGuards {
     /** The body's media type and charset, for every route that matched. */
     public static void installBodyCheck(final Javalin app) {
         app.beforeMatched(ctx -> {
-            if (BODY_METHODS.contains(ctx.req().getMethod().toUpperCase(Locale.ROOT))) {
+            if (BODY_METHODS.contains(ctx.req().getMethod().toUpperCase(Locale.ROOT))
+                    && (hasBody(ctx) || !isBlank(ctx.header("Content-Type")))) {
                 checkContentType(ctx.header("Content-Type"));
             }
         });
@@ -69,8 +71,17 @@ public final class RequestGuards {
         }
     }
 
+    /** HTTP/1.1: a request has a body when it gives a length above zero, or is chunked (RFC 9112, section 6.3). */
+    private static boolean hasBody(final Context ctx) {
+        return ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null;
+    }
+
+    private static boolean isBlank(final String header) {
+        return header == null || header.isBlank();
+    }
+
     private static void checkContentType(final String contentType) {
-        if (contentType == null || contentType.isBlank()) {
+        if (isBlank(contentType)) {
             throw unsupported("a request with a body needs Content-Type: application/json (or application/x-ndjson for bulk loads)");
         }
         final String[] parts = contentType.split(";");

@@ -18,6 +18,7 @@ import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
 import io.sessionlog.projections.ProjectionNames;
+import io.sessionlog.projections.query.CorrelationKey;
 import io.sessionlog.projections.query.EventFilter;
 import io.sessionlog.schemas.CorrelationIds;
 import io.sessionlog.projections.query.KafkaPosition;
@@ -161,24 +162,31 @@ public final class QueryRoutes {
 
     /**
      * Every event with this correlation id across sessions ({@code ?root=true}: every event whose correlation root is
-     * this id), as {@code {"data": [{"session_id", "event": EventDTO}]}}: EventDTO names no session.
+     * this id), as {@code {"data": [{"session_id", "event": EventDTO}], "next_cursor"}}: EventDTO names no session.
+     * A root shared by thousands of sessions is paged like every listing: {@code limit} (100 by default), then the
+     * cursor of the last page.
      */
     private void getCorrelation(final Context ctx) {
         final String id = ctx.pathParam("correlation_id");
         final boolean byRoot = "true".equals(ctx.queryParam("root"));
         final String root = byRoot ? id : CorrelationIds.root(id);
         final boolean includeDeleted = QueryParams.includeDeleted(ctx);
-        final int limit = (int) QueryParams.longParam(ctx, "limit", EventFilter.MAX_LIMIT, 1, EventFilter.MAX_LIMIT);
+        final int limit = (int) QueryParams.longParam(ctx, "limit", CorrelationCursor.DEFAULT_LIMIT, 1, EventFilter.MAX_LIMIT);
+        final String token = ctx.queryParam("cursor");
+        final CorrelationKey.Position after = token == null ? null : CorrelationCursor.decode(token, id, byRoot);
         final Route route = route(ctx, ProjectionNames.CORRELATIONS_STORE, root);
         if (route instanceof Route.Remote remote) {
             forwarder.forward(ctx, remote.hostPort(), Duration.ofSeconds(30));
             return;
         }
         final List<StampedEvent> events = Queryable.queryable(() -> queries.correlated(root, byRoot ? null : id, includeDeleted,
-                limit, (Route.Local) route));
+                after, limit + 1, (Route.Local) route));
         final ObjectNode body = Json.MAPPER.createObjectNode();
         final ArrayNode data = body.putArray("data");
-        events.forEach(e -> data.addObject().put("session_id", e.getSessionKey()).set("event", Flux0Dtos.event(e)));
+        events.stream().limit(limit).forEach(e -> data.addObject().put("session_id", e.getSessionKey()).set("event", Flux0Dtos.event(e)));
+        final StampedEvent last = events.size() > limit ? events.get(limit - 1) : null;
+        body.put("next_cursor", last == null ? null : CorrelationCursor.encode(id, byRoot,
+                new CorrelationKey.Position(last.getSessionKey(), last.getOffset())));
         Json.answer(ctx, 200, body);
     }
 

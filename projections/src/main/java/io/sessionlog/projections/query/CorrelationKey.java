@@ -2,6 +2,7 @@ package io.sessionlog.projections.query;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.utils.Bytes;
 
@@ -19,6 +20,16 @@ public final class CorrelationKey {
         final byte[] session = sessionKey.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(8 + rootBytes.length + session.length + 8).putInt(rootBytes.length).put(rootBytes)
                 .putInt(session.length).put(session).putLong(offset).array());
+    }
+
+    /** Where a page of a root's events ends: its last event's session and offset. */
+    public record Position(String sessionKey, long offset) {
+    }
+
+    /** Whether {@code key} is one of the root's whose {@link #prefix} is given. */
+    public static boolean startsWith(final Bytes key, final Bytes prefix) {
+        final byte[] bytes = key.get();
+        return bytes.length >= prefix.get().length && Arrays.equals(bytes, 0, prefix.get().length, prefix.get(), 0, prefix.get().length);
     }
 
     public static Bytes prefix(final String root) {

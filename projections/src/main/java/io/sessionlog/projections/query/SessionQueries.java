@@ -79,17 +79,24 @@ public final class SessionQueries {
     }
 
     /**
-     * Every event of a correlation root across sessions (ordered by session, then offset); with an exact
-     * {@code correlationId}, only the events carrying it.
+     * A page of the events of a correlation root across sessions, ordered by session, then offset; with an exact
+     * {@code correlationId}, only the events carrying it. The page starts after {@code after} (null: at the first) and
+     * is a range scan from there, so a page costs what it reads, however many events the root has.
      */
     public List<StampedEvent> correlated(final String root, final String correlationId, final boolean includeDeleted,
-                                         final int limit, final Route.Local where) {
+                                         final CorrelationKey.Position after, final int limit, final Route.Local where) {
         final ReadOnlyKeyValueStore<Bytes, StampedEvent> index = store(ProjectionNames.CORRELATIONS_STORE, where);
+        final Bytes prefix = CorrelationKey.prefix(root);
+        final Bytes from = after == null ? prefix : CorrelationKey.of(root, after.sessionKey(), after.offset() + 1);
         final List<StampedEvent> matches = new ArrayList<>();
-        try (KeyValueIterator<Bytes, StampedEvent> all = index.prefixScan(CorrelationKey.prefix(root),
-                org.apache.kafka.common.serialization.Serdes.Bytes().serializer())) {
-            while (all.hasNext() && matches.size() < limit) {
-                final StampedEvent event = all.next().value;
+        // Open-ended: the scan stops at the first key past the root's prefix.
+        try (KeyValueIterator<Bytes, StampedEvent> range = index.range(from, null)) {
+            while (range.hasNext() && matches.size() < limit) {
+                final var entry = range.next();
+                if (!CorrelationKey.startsWith(entry.key, prefix)) {
+                    break;
+                }
+                final StampedEvent event = entry.value;
                 if ((includeDeleted || !event.getEvent().getDeleted())
                         && (correlationId == null || correlationId.equals(event.getEvent().getCorrelationId()))) {
                     matches.add(event);
