@@ -124,7 +124,7 @@ final class QueryBenchmark implements Callable<Integer> {
     }
 
     /** Starts a long-poll on a fresh session, writes one event to it, and times until the poll answers. */
-    private static long visibleAfterMillis(final HttpClient client, final String base, final String session) throws Exception {
+    static long visibleAfterMillis(final HttpClient client, final String base, final String session) throws Exception {
         final CompletableFuture<Integer> poll = new CompletableFuture<>();
         client.newRequest(base + "/v1/sessions/" + session + "/events?wait_for_data=10").timeout(15, TimeUnit.SECONDS)
                 .send(new org.eclipse.jetty.client.util.BufferingResponseListener() {

@@ -1,5 +1,6 @@
 package io.sessionlog.processor;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
@@ -27,6 +28,9 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String STANDBY_REPLICAS = "processor.standby.replicas";
     public static final String VIEW_CACHE_BYTES = "processor.view.cache.bytes";
     public static final String DELETE_STEP_EVENTS = "processor.delete.step.events";
+    public static final String DELETE_STEP_INTERVAL_MS = "processor.delete.step.interval.ms";
+    /** How long a stream thread blocks waiting for input (Kafka Streams' poll.ms); kafka.poll.ms overrides it. */
+    static final long POLL_MS = 10;
 
     private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "sessionlog-processor", Importance.HIGH,
@@ -56,12 +60,19 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "the sessions touched per commit interval (about 1.2 KB each with the cache's overhead); "
                             + "a view evicted early is written early, and again if changed within the same commit. "
                             + "0 writes every view.")
-            .define(DELETE_STEP_EVENTS, Type.INT, 2000, Range.atLeast(1), Importance.LOW,
+            .define(DELETE_STEP_EVENTS, Type.INT, 500, Range.atLeast(1), Importance.LOW,
                     "How many stored events of a session one step of a tail delete reads. A tail delete changes the "
-                            + "session's counts at once; its events are marked deleted and re-emitted to the events topic "
-                            + "at once if the session has at most this many, else a step at a time between other records "
-                            + "(every 5 ms while work is pending), so that deleting a long session never holds up the "
-                            + "other sessions of its partition. A step of 2,000 takes a few milliseconds.")
+                            + "session's view at once (its counts, and the range it deleted, which every read of the "
+                            + "session honours); its events are marked deleted and re-emitted to the events topic at "
+                            + "once if the session has at most this many, else one step every "
+                            + DELETE_STEP_INTERVAL_MS + ", between other records, so that deleting a long session "
+                            + "never holds up the other sessions of its partition, here or in the projections.")
+            .define(DELETE_STEP_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.LOW,
+                    "How often a task takes a step of its pending tail deletes: with " + DELETE_STEP_EVENTS
+                            + ", the pace (500 events every 100 ms: 5,000 deleted events a second per task) at which "
+                            + "a long session's deleted events reach the events topic, its consumers and the indexes "
+                            + "across sessions. Faster re-emits sooner and leaves more for the projections to catch up "
+                            + "on ahead of other sessions' events (docs/performance.md, bigsession).")
             .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                     "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
                             + "output would be larger goes to the rejected topic with the reason, instead of being refused "
@@ -76,6 +87,11 @@ public final class ProcessorConfig extends AbstractConfig {
 
     public static ConfigDef configDef() {
         return DEF;
+    }
+
+    /** How a task paces the re-emission of a long session's tail delete. */
+    DeletePace deletePace() {
+        return new DeletePace(getInt(DELETE_STEP_EVENTS), Duration.ofMillis(getLong(DELETE_STEP_INTERVAL_MS)));
     }
 
     public Topics topics() {
@@ -102,6 +118,10 @@ public final class ProcessorConfig extends AbstractConfig {
         // A rejected record carries the raw record's bytes, which may be as large as the topics take.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicProvisioner.MAX_MESSAGE_BYTES);
         props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProcessorRocksDbOptions.class);
+        // Output is visible at commit, and a stream thread checks for a due commit only between polls: with Kafka's
+        // 100 ms poll.ms, a thread with no more input blocks that long before committing the records it just stamped
+        // (an idle partition's write -> visible p50 120 ms; 30 ms with 10, bigsession). Under load polls return at once.
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
         return props;
     }
 }

@@ -2,12 +2,14 @@ package io.sessionlog.processor;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.schemas.CorrelationIds;
+import io.sessionlog.schemas.PendingDeletes;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.Correlation;
 import io.sessionlog.schemas.avro.EventAppended;
@@ -39,11 +41,6 @@ import org.slf4j.LoggerFactory;
 final class SessionStamper implements Processor<String, WriteIntent, String, Object> {
 
     static final String DEFAULT_CONSUMER = "client";
-    /**
-     * How often the pending tail deletes take a step. Kafka Streams runs a wall-clock punctuation at most once per
-     * pass of its thread's loop, between records, so a short interval means one step per pass while work is pending.
-     */
-    static final Duration TAIL_DELETE_STEP_INTERVAL = Duration.ofMillis(5);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SessionStamper.class);
 
@@ -61,12 +58,12 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     /** Whether the sessions store's cache emits each view at its flush (see FoldedViews), or each write does. */
     private boolean viewsFolded;
 
-    private final int deleteStepEvents;
+    private final DeletePace deletePace;
 
-    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes, final int deleteStepEvents) {
+    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes, final DeletePace deletePace) {
         this.codec = codec;
         this.maxOutputBytes = maxOutputBytes;
-        this.deleteStepEvents = deleteStepEvents;
+        this.deletePace = deletePace;
         this.recent = new RecentSessions(sessionCacheSize);
     }
 
@@ -78,10 +75,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         this.chains = context.getStateStore(ProcessorNames.CHAINS_STORE);
         this.deletedOffsets = new DeletedOffsets(context.getStateStore(ProcessorNames.DELETED_OFFSETS_STORE));
         this.tailDeletes = new TailDeletes(context.getStateStore(ProcessorNames.TAIL_DELETES_STORE), events, deletedOffsets,
-                codec, deleteStepEvents);
+                codec, deletePace.stepEvents());
         this.tailDeletesPending = true;
         // Wall-clock time: a step runs between records whether or not records arrive, and never inside one.
-        context.schedule(TAIL_DELETE_STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> stepTailDeletes());
+        context.schedule(deletePace.interval(), PunctuationType.WALL_CLOCK_TIME, now -> stepTailDeletes());
         this.viewsFolded = FoldedViews.forwardOnFlush(sessions, context, ProcessorNames.SESSIONS_SINK);
         // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
         recent.clear();
@@ -368,7 +365,20 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         view.getConsumptionOffsets().forEach((consumer, consumed) ->
                 view.getUnreadCounts().put(consumer, unreadAfter(view, consumed)));
         tailDeletes.apply(view.getSessionKey(), minOffset, view.getEventCount(), timestamp, this::markDeleted);
+        if (tailDeletes.isPending(view.getSessionKey())) {
+            // Readers learn the delete from the view now, before the walk re-emits the events it covers.
+            view.setPendingDeletes(PendingDeletes.with(view.getPendingDeletes(), minOffset, view.getLastOffset()));
+        }
         tailDeletesPending = true;
+    }
+
+    /** A session's walk re-emitted every event its tail deletes covered: its view no longer needs to say so. */
+    private void walkDone(final String session, final long timestamp) {
+        final SessionView view = currentView(session);
+        if (view != null && !view.getPendingDeletes().isEmpty()) {
+            view.setPendingDeletes(new ArrayList<>());
+            save(new Record<>(session, null, timestamp), view);
+        }
     }
 
     /** Stores the event deleted and re-emits it, with the given record time; the view is counted by the caller. */
@@ -382,7 +392,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     private void stepTailDeletes() {
         if (tailDeletesPending) {
-            tailDeletesPending = tailDeletes.step(this::markDeleted);
+            tailDeletesPending = tailDeletes.step(this::markDeleted, this::walkDone);
         }
     }
 

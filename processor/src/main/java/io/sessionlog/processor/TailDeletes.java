@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.BiConsumer;
+import java.util.function.ObjLongConsumer;
 
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
@@ -70,11 +71,12 @@ final class TailDeletes {
     }
 
     /**
-     * One step of the pending walks: reads at most one step's events, across sessions in key order.
+     * One step of the pending walks: reads at most one step's events, across sessions in key order, and tells
+     * {@code done} of each session whose walk it finished (with the walk's record time).
      *
      * @return whether walks are left for a later step
      */
-    boolean step(final BiConsumer<StampedEvent, Long> markDeleted) {
+    boolean step(final BiConsumer<StampedEvent, Long> markDeleted, final ObjLongConsumer<String> done) {
         final List<KeyValue<String, byte[]>> walks = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = pending.all()) {
             all.forEachRemaining(walks::add);
@@ -84,7 +86,11 @@ final class TailDeletes {
             if (budget <= 0) {
                 return true;
             }
-            budget -= walk(entry.key, Walk.decode(entry.value), budget, markDeleted);
+            final Walk walk = Walk.decode(entry.value);
+            budget -= walk(entry.key, walk, budget, markDeleted);
+            if (pending.get(entry.key) == null) {
+                done.accept(entry.key, walk.timestamp);
+            }
         }
         return budget <= 0;
     }

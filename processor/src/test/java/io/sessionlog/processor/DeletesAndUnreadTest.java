@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.sessionlog.schemas.PendingDeletes;
+import io.sessionlog.schemas.avro.OffsetRange;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.keys.SessionOffsetKey;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeletesAndUnreadTest {
 
     private static final int STEP = 7;
+    private static final java.time.Duration STEP_INTERVAL = java.time.Duration.ofMillis(5);
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ALWAYS)
     Path stateDir;
@@ -48,7 +51,8 @@ class DeletesAndUnreadTest {
     }
 
     private void start(final int stepEvents) {
-        test = new ProcessorTestDriver("deletes-unread-test", stateDir, Map.of(ProcessorConfig.DELETE_STEP_EVENTS, stepEvents));
+        test = new ProcessorTestDriver("deletes-unread-test", stateDir, Map.of(ProcessorConfig.DELETE_STEP_EVENTS, stepEvents,
+                ProcessorConfig.DELETE_STEP_INTERVAL_MS, STEP_INTERVAL.toMillis()));
     }
 
     @Test
@@ -86,7 +90,7 @@ class DeletesAndUnreadTest {
                 consumed.put(consumer, offset);
             }
             if (random.nextInt(4) == 0) {
-                test.driver.advanceWallClockTime(SessionStamper.TAIL_DELETE_STEP_INTERVAL);
+                test.driver.advanceWallClockTime(STEP_INTERVAL);
             }
             drain(emissions);
             final SessionView view = lastView();
@@ -95,9 +99,10 @@ class DeletesAndUnreadTest {
                         "unread of " + entry.getKey() + " at " + entry.getValue() + " after step " + step);
             }
             assertEquals(deleted.values().stream().filter(d -> d).count(), view.getDeletedCount(), "deleted count after step " + step);
+            assertPendingDeletesTellReadersTheTruth(view, deleted, arrivedDeleted, emissions, step);
         }
         for (int i = 0; i < 1_000 && hasPendingTailDeletes(); i++) {
-            test.driver.advanceWallClockTime(SessionStamper.TAIL_DELETE_STEP_INTERVAL);
+            test.driver.advanceWallClockTime(STEP_INTERVAL);
         }
         drain(emissions);
         deleted.forEach((offset, isDeleted) -> {
@@ -118,6 +123,7 @@ class DeletesAndUnreadTest {
 
         final SessionView view = lastView();
         assertEquals(50, view.getDeletedCount(), "the view counts the delete at once");
+        assertEquals(List.of(new OffsetRange(0L, 49L)), view.getPendingDeletes(), "and tells readers what it deleted");
         assertEquals(0L, view.getUnreadCounts().get("client"));
         assertTrue(test.events.isEmpty(), "a session longer than a step is not re-emitted within the delete's record");
 
@@ -128,7 +134,7 @@ class DeletesAndUnreadTest {
         final Set<Long> reEmitted = new HashSet<>();
         int steps = 0;
         while (reEmitted.size() < 50) {
-            test.driver.advanceWallClockTime(SessionStamper.TAIL_DELETE_STEP_INTERVAL);
+            test.driver.advanceWallClockTime(STEP_INTERVAL);
             final List<StampedEvent> step = test.events.readValuesToList();
             assertTrue(step.size() <= STEP, "one step reads at most " + STEP + " events: " + step.size());
             step.forEach(event -> {
@@ -138,6 +144,7 @@ class DeletesAndUnreadTest {
             assertTrue(++steps < 100, "the walk ends");
         }
         assertFalse(hasPendingTailDeletes());
+        assertEquals(List.of(), lastView().getPendingDeletes(), "every deleted event re-emitted: nothing left pending");
         test.raw.pipeInput("long", Intents.event("long", "after"));
         assertEquals(50, test.events.readValue().getOffset(), "the next event takes the next offset");
     }
@@ -165,6 +172,25 @@ class DeletesAndUnreadTest {
             all.forEachRemaining(entry -> ranges.add(KeyValue.pair(SessionOffsetKey.offset(entry.key), entry.value)));
         }
         assertEquals(List.of(KeyValue.pair(2L, 2L), KeyValue.pair(6L, 9L)), ranges, "indexed from the stored events");
+    }
+
+    /**
+     * A reader of the view and the events topic so far learns exactly which events are deleted: every offset in the
+     * view's pending deletes is deleted, and every deleted event not yet re-emitted deleted is in one of them.
+     */
+    private static void assertPendingDeletesTellReadersTheTruth(final SessionView view, final TreeMap<Long, Boolean> deleted,
+            final Set<Long> arrivedDeleted, final Map<Long, Integer> emissions, final int step) {
+        for (final OffsetRange range : view.getPendingDeletes()) {
+            for (long offset = range.getFirst(); offset <= range.getLast(); offset++) {
+                assertTrue(deleted.get(offset), "offset " + offset + " is pending deletion but not deleted, after step " + step);
+            }
+        }
+        deleted.forEach((offset, isDeleted) -> {
+            if (isDeleted && !arrivedDeleted.contains(offset) && emissions.getOrDefault(offset, 0) < 2) {
+                assertTrue(PendingDeletes.covering(view.getPendingDeletes(), offset) != null, "offset " + offset
+                        + " is deleted, not re-emitted yet, and not in the view's pending deletes, after step " + step);
+            }
+        });
     }
 
     private static long bruteForceUnread(final TreeMap<Long, Boolean> deleted, final long consumed) {

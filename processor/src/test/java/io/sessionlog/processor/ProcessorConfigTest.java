@@ -37,4 +37,18 @@ class ProcessorConfigTest {
                 () -> new ProcessorConfig(Map.of(ProcessorConfig.VIEW_CACHE_BYTES, "-1")));
         assertTrue(refused.getMessage().contains(ProcessorConfig.VIEW_CACHE_BYTES), refused.getMessage());
     }
+
+    @Test
+    void aThreadWaitsForInputBrieflySoThatItsCommitIsNotHeldUpUnlessKafkaPollMsIsGiven() {
+        assertEquals(10L, new ProcessorConfig(Map.of()).streamsProperties().get(StreamsConfig.POLL_MS_CONFIG));
+        assertEquals("100", new ProcessorConfig(Map.of("kafka.poll.ms", "100")).streamsProperties().get(StreamsConfig.POLL_MS_CONFIG));
+    }
+
+    @Test
+    void theTailDeletePaceIsTypedAndAWrongOneNamesItsKey() {
+        assertEquals(new DeletePace(500, java.time.Duration.ofMillis(100)), new ProcessorConfig(Map.of()).deletePace());
+        final ConfigException refused = assertThrows(ConfigException.class,
+                () -> new ProcessorConfig(Map.of(ProcessorConfig.DELETE_STEP_INTERVAL_MS, "0")));
+        assertTrue(refused.getMessage().contains(ProcessorConfig.DELETE_STEP_INTERVAL_MS), refused.getMessage());
+    }
 }

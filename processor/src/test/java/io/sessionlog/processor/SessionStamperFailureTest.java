@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +57,7 @@ class SessionStamperFailureTest {
                 Serdes.Bytes(), Serdes.Long()).withLoggingDisabled().build());
         addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.TAIL_DELETES_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
-        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000, 2000);
+        stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000, new DeletePace(500, Duration.ofMillis(100)));
         stamper.init(context);
     }
 

@@ -21,6 +21,7 @@ import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.schemas.avro.OffsetRange;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.registry.MockSchemaRegistry;
@@ -96,6 +97,28 @@ class ProjectionsTopologyTest {
         assertEquals(List.of(0L), queries.events("a", filter(0, Set.of(), false), HERE).stream().map(StampedEvent::getOffset).toList());
         assertEquals(2, queries.events("a", filter(0, Set.of(), true), HERE).size());
         assertTrue(queries.event("a", "a-1", HERE).orElseThrow().getEvent().getDeleted());
+    }
+
+    @Test
+    void eventsInTheViewsPendingDeletesAreDeletedBeforeTheirDeletedRecordsArrive() {
+        for (int offset = 0; offset < 12; offset++) {
+            events.pipeInput("long", stamped("long", offset, "message", false));
+        }
+        events.pipeInput("long", stamped("long", 3, "message", true)); // re-emitted already
+        sessions.pipeInput("long", SessionView.newBuilder().setSessionKey("long").setOrigin(Origin.FLUX0).setId("long")
+                .setCreatedAt(T0).setLastOffset(11).setEventCount(12).setDeletedCount(8).setUpdatedAt(T0)
+                .setPendingDeletes(List.of(new OffsetRange(2L, 5L), new OffsetRange(8L, 11L))).build());
+
+        assertEquals(List.of(0L, 1L, 6L, 7L), queries.events("long", filter(0, Set.of(), false), HERE).stream()
+                .map(StampedEvent::getOffset).toList(), "a listing leaves them out, past each range");
+        assertEquals(List.of(6L, 7L), queries.events("long", filter(4, Set.of(), false), HERE).stream()
+                .map(StampedEvent::getOffset).toList(), "from within a range");
+        final List<StampedEvent> all = queries.events("long", filter(0, Set.of(), true), HERE);
+        assertEquals(12, all.size(), "asked for, they are shown");
+        all.forEach(e -> assertEquals(e.getOffset() >= 2 && e.getOffset() <= 5 || e.getOffset() >= 8, e.getEvent().getDeleted(),
+                "offset " + e.getOffset() + " shown deleted as its deleted record will say"));
+        assertTrue(queries.event("long", "long-9", HERE).orElseThrow().getEvent().getDeleted(), "by id too");
+        assertEquals(false, queries.event("long", "long-7", HERE).orElseThrow().getEvent().getDeleted());
     }
 
     @Test

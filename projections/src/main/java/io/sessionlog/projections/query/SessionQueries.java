@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import io.sessionlog.projections.ProjectionNames;
+import io.sessionlog.schemas.PendingDeletes;
+import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.OffsetRange;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
@@ -58,20 +61,53 @@ public final class SessionQueries {
         return Optional.ofNullable(views.get(sessionKey));
     }
 
-    /** The matching events in offset order: a range scan of the session from {@code minOffset}, not a full scan. */
+    /**
+     * The matching events in offset order: a range scan of the session from {@code minOffset}, not a full scan. The
+     * events of the view's {@code pending_deletes} are deleted, whether or not their deleted record has arrived yet:
+     * left out (the scan jumps past their range) or, with deleted events asked for, shown deleted.
+     */
     public List<StampedEvent> events(final String sessionKey, final EventFilter filter, final Route.Local where) {
         final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, where);
+        final List<OffsetRange> pending = pendingDeletes(sessionKey, where);
         final List<StampedEvent> matches = new ArrayList<>();
-        try (KeyValueIterator<Bytes, StampedEvent> range = events.range(
-                SessionOffsetKey.from(sessionKey, filter.minOffset()), SessionOffsetKey.to(sessionKey))) {
-            while (range.hasNext() && matches.size() < filter.limit()) {
-                final StampedEvent event = range.next().value;
-                if (filter.matches(event)) {
-                    matches.add(event);
+        long from = filter.minOffset();
+        while (true) {
+            long jumpTo = -1;
+            try (KeyValueIterator<Bytes, StampedEvent> range = events.range(
+                    SessionOffsetKey.from(sessionKey, from), SessionOffsetKey.to(sessionKey))) {
+                while (range.hasNext() && matches.size() < filter.limit()) {
+                    StampedEvent event = range.next().value;
+                    final OffsetRange deleting = pending.isEmpty() || event.getEvent().getDeleted() ? null
+                            : PendingDeletes.covering(pending, event.getOffset());
+                    if (deleting != null && !filter.includeDeleted()) {
+                        jumpTo = deleting.getLast() + 1;
+                        break;
+                    }
+                    if (deleting != null) {
+                        event = deleted(event);
+                    }
+                    if (filter.matches(event)) {
+                        matches.add(event);
+                    }
                 }
             }
+            if (jumpTo < 0) {
+                return matches;
+            }
+            from = jumpTo;
         }
-        return matches;
+    }
+
+    /** The view's ranges of deleted offsets whose events may not be stored deleted yet (none, mostly). */
+    private List<OffsetRange> pendingDeletes(final String sessionKey, final Route.Local where) {
+        final ReadOnlyKeyValueStore<String, SessionView> views = store(ProjectionNames.SESSIONS_STORE, where);
+        final SessionView view = views.get(sessionKey);
+        return view == null ? List.of() : view.getPendingDeletes();
+    }
+
+    /** A copy of the event marked deleted, as its deleted record will say. */
+    private static StampedEvent deleted(final StampedEvent event) {
+        return StampedEvent.newBuilder(event).setEvent(CanonicalEvent.newBuilder(event.getEvent()).setDeleted(true).build()).build();
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name, final Route.Local where) {
@@ -121,6 +157,11 @@ public final class SessionQueries {
             return Optional.empty();
         }
         final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = store(ProjectionNames.EVENTS_STORE, where);
-        return Optional.ofNullable(events.get(SessionOffsetKey.of(sessionKey, offset)));
+        final StampedEvent event = events.get(SessionOffsetKey.of(sessionKey, offset));
+        if (event != null && !event.getEvent().getDeleted()
+                && PendingDeletes.covering(pendingDeletes(sessionKey, where), offset) != null) {
+            return Optional.of(deleted(event));
+        }
+        return Optional.ofNullable(event);
     }
 }
