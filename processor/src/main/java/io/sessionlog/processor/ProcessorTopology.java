@@ -46,7 +46,7 @@ public final class ProcessorTopology {
 
     /**
      * The topology over the given key-value stores, by store name: RocksDB in production, a wrapper that fails on
-     * cue in the tests of faults that are not a record's (FaultIT).
+     * cue in the tests of faults that are not a record's (StoreFaultIT).
      */
     static Topology build(final ProcessorConfig config, final Function<String, KeyValueBytesStoreSupplier> stores) {
         final Topics topics = config.topics();

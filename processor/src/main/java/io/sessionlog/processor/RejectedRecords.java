@@ -128,6 +128,14 @@ public final class RejectedRecords {
             if (!RefusedOutputs.isRefusalOfTheRecord(exception) || context == null) {
                 return Response.fail();
             }
+            if (context.topic() == null) {
+                // Kafka Streams builds the context when the broker answers, from the task's record context then:
+                // after a punctuation it names no record. The transaction aborts either way; the task processes its
+                // records again, and the refusal is met again with its record.
+                LOG.error("failing the task {}: the broker refused an output to {} ({}) and did not say of which record",
+                        context.taskId(), record.topic(), exception.getMessage());
+                return Response.fail();
+            }
             final String reason = "the broker refused its output to " + record.topic() + ": " + exception.getMessage();
             // Remembered after its rejected copy is made, which keeps the source bytes, unless that copy was refused.
             if (record.topic().equals(topic())) {

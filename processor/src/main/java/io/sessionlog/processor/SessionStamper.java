@@ -24,6 +24,7 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -54,7 +55,8 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private DeletedOffsets deletedOffsets;
     private TailDeletes tailDeletes;
     /** Whether a tail delete may have steps left: set at init (restored state may hold some) and by each long one. */
-    private boolean tailDeletesPending;
+    /** The punctuation stepping the pending tail deletes; scheduled only while one is pending (see ensureStepping). */
+    private Cancellable stepping;
     /** Whether the sessions store's cache emits each view at its flush (see FoldedViews), or each write does. */
     private boolean viewsFolded;
 
@@ -76,9 +78,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         this.deletedOffsets = new DeletedOffsets(context.getStateStore(ProcessorNames.DELETED_OFFSETS_STORE));
         this.tailDeletes = new TailDeletes(context.getStateStore(ProcessorNames.TAIL_DELETES_STORE), events, deletedOffsets,
                 codec, deletePace.stepEvents());
-        this.tailDeletesPending = true;
-        // Wall-clock time: a step runs between records whether or not records arrive, and never inside one.
-        context.schedule(deletePace.interval(), PunctuationType.WALL_CLOCK_TIME, now -> stepTailDeletes());
+        this.stepping = null;
+        if (tailDeletes.anyPending()) {
+            ensureStepping(); // walks a failed or moved task left: resumed where its last commit left them
+        }
         this.viewsFolded = FoldedViews.forwardOnFlush(sessions, context, ProcessorNames.SESSIONS_SINK);
         // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
         recent.clear();
@@ -368,8 +371,8 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (tailDeletes.isPending(view.getSessionKey())) {
             // Readers learn the delete from the view now, before the walk re-emits the events it covers.
             view.setPendingDeletes(PendingDeletes.with(view.getPendingDeletes(), minOffset, view.getLastOffset()));
+            ensureStepping();
         }
-        tailDeletesPending = true;
     }
 
     /** A session's walk re-emitted every event its tail deletes covered: its view no longer needs to say so. */
@@ -390,9 +393,22 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         context.forward(new Record<String, Object>(stamped.getSessionKey(), wire, timestamp), ProcessorNames.EVENTS_SINK);
     }
 
+    /**
+     * Schedules the steps of the pending tail deletes, by wall-clock time so that a step runs between records whether
+     * or not records arrive, and never inside one. Only while walks are pending: after a punctuation, Kafka Streams
+     * leaves the task's record context at the punctuation's (no source topic, offset -1) until the next record, and
+     * a production error reported meanwhile could not name the record that caused it (RejectedRecords.Unwritable).
+     */
+    private void ensureStepping() {
+        if (stepping == null) {
+            stepping = context.schedule(deletePace.interval(), PunctuationType.WALL_CLOCK_TIME, now -> stepTailDeletes());
+        }
+    }
+
     private void stepTailDeletes() {
-        if (tailDeletesPending) {
-            tailDeletesPending = tailDeletes.step(this::markDeleted, this::walkDone);
+        if (!tailDeletes.step(this::markDeleted, this::walkDone) && stepping != null) {
+            stepping.cancel();
+            stepping = null;
         }
     }
 

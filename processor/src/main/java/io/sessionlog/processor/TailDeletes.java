@@ -65,6 +65,13 @@ final class TailDeletes {
         }
     }
 
+    /** Whether any session's walk is pending. */
+    boolean anyPending() {
+        try (KeyValueIterator<String, byte[]> all = pending.all()) {
+            return all.hasNext();
+        }
+    }
+
     /** Whether a walk is pending (for the session's later deletes: an event it will mark is deleted already). */
     boolean isPending(final String session) {
         return pending.get(session) != null;

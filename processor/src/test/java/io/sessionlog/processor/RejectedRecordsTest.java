@@ -77,6 +77,31 @@ class RejectedRecordsTest {
     }
 
     @Test
+    void aRefusalReportedWithoutItsSourceRecordFailsTheTaskSoThatItsRecordsAreProcessedAgain() {
+        final RejectedRecords.Unwritable handler = new RejectedRecords.Unwritable();
+        handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));
+        // Kafka Streams builds the context when the broker answers: after a punctuation it names no source record.
+        final ErrorHandlerContext noSource = new ErrorHandlerContext() {
+            @Override public String topic() { return null; }
+            @Override public int partition() { return -1; }
+            @Override public long offset() { return -1; }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return ProcessorNames.STAMPER; }
+            @Override public TaskId taskId() { return new TaskId(0, 3); }
+            @Override public long timestamp() { return 0; }
+            @Override public byte[] sourceRawKey() { return null; }
+            @Override public byte[] sourceRawValue() { return null; }
+        };
+        try {
+            assertEquals(ProductionExceptionHandler.Result.FAIL, handler.handleError(noSource,
+                    new ProducerRecord<>("t.events", new byte[0], new byte[0]), new RecordTooLargeException("too large")).result());
+            assertEquals(java.util.Optional.empty(), RefusedOutputs.reasonFor(null, -1, -1), "nothing remembered of no record");
+        } finally {
+            RefusedOutputs.clear();
+        }
+    }
+
+    @Test
     void aBrokerThatCannotTakeWritesNowIsRetriedAndNothingIsRejected() {
         final RejectedRecords.Unwritable handler = new RejectedRecords.Unwritable();
         handler.configure(Map.of(RejectedRecords.TOPIC_CONFIG, "t.rejected"));

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A record that fails half-way through the stamper (here: the events store refuses a write) throws. The processor's
- * handler then fails the task, which restores its stores (FaultIT tests that on a broker); the stamper on its own must
+ * handler then fails the task, which restores its stores (StoreFaultIT tests that on a broker); the stamper on its own must
  * not run ahead of its stores either: the session continues from what they hold, not from the cached view the failed
  * record had already advanced, or its offsets would have a gap.
  */
@@ -47,16 +47,7 @@ class SessionStamperFailureTest {
     void start() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(Intents.T0.toEpochMilli());
-        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.SESSIONS_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
-        addStore(failing(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.EVENTS_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build()));
-        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.CHAINS_STORE),
-                Serdes.Bytes(), SpecificAvroSerde.forValues(Correlation.class, SERDE)).withLoggingDisabled().build());
-        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.DELETED_OFFSETS_STORE),
-                Serdes.Bytes(), Serdes.Long()).withLoggingDisabled().build());
-        addStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ProcessorNames.TAIL_DELETES_STORE),
-                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
+        StamperStores.addTo(context, SERDE, this::failing);
         stamper = new SessionStamper(new WireCodec(TOPICS, SERDE), 4096, 1_000_000, new DeletePace(500, Duration.ofMillis(100)));
         stamper.init(context);
     }
@@ -99,11 +90,6 @@ class SessionStamperFailureTest {
                 .filter(forward -> ProcessorNames.SESSIONS_SINK.equals(forward.childName().orElse(null)))
                 .toList();
         return reader.deserialize(TOPICS.sessions(), (byte[]) views.get(views.size() - 1).record().value());
-    }
-
-    private void addStore(final KeyValueStore<?, ?> store) {
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
     }
 
     /** The store, refusing its next write once {@link #failNextEventWrite} is set, as a full disk would. */
