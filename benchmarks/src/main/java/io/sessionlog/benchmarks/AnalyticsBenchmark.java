@@ -70,9 +70,7 @@ final class AnalyticsBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Folders.empty(dataDir);
-        final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
-                "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
-        config.putAll(settings);
+        final Map<String, String> config = EmbeddedRun.config(dataDir, settings);
         try (Sessionlog app = Sessionlog.start(config)) {
             final HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(32);

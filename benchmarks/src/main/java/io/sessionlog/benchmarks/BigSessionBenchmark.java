@@ -60,17 +60,13 @@ final class BigSessionBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
-        final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
-                "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
-        config.putAll(settings);
-        try (Sessionlog app = Sessionlog.start(config)) {
+        try (Sessionlog app = EmbeddedRun.start(dataDir, settings)) {
             final HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(64);
             client.start();
             final String base = app.httpUrl();
             QueryBenchmark.awaitReady(client, base, Duration.ofSeconds(60));
-            final int partitions = Integer.parseInt(config.getOrDefault("topic.partitions", "6"));
+            final int partitions = Integer.parseInt(settings.getOrDefault("topic.partitions", "6"));
             System.out.printf(Locale.ROOT, "bigsession benchmark: all roles in one process; a session of %,d flux0 events, "
                     + "%d consumption patches (%d in flight), then a delete of all its events%n", events, patches, inFlight);
             fill(client, base);
@@ -298,7 +294,7 @@ final class BigSessionBenchmark implements Callable<Integer> {
                     synchronized (byPhase) {
                         into.recordValue(millis);
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(10); // the pace of the probes the figures in performance.md were measured with
                 } catch (Exception e) {
                     throw new IllegalStateException("a probe failed", e);
                 }

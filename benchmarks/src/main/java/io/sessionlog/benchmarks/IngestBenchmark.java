@@ -46,11 +46,9 @@ final class IngestBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
-        final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(), "roles", "ingest",
-                "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
+        final Map<String, String> config = new java.util.HashMap<>(Map.of("roles", "ingest"));
         config.putAll(settings);
-        try (Sessionlog app = Sessionlog.start(config)) {
+        try (Sessionlog app = EmbeddedRun.start(dataDir, config)) {
             final LoadGenerator load = new LoadGenerator(clients);
             System.out.printf("sessionlog ingest benchmark: %d clients, %d s per phase, %d cores%n", clients, seconds,
                     Runtime.getRuntime().availableProcessors());

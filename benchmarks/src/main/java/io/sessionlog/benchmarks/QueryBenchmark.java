@@ -49,11 +49,7 @@ final class QueryBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Folders.empty(dataDir);
-        final Map<String, String> config = new java.util.HashMap<>(Map.of("data.dir", dataDir.toString(),
-                "embedded.kafka.port", "0", "registry.port", "0", "http.port", "0"));
-        config.putAll(settings);
-        try (Sessionlog app = Sessionlog.start(config)) {
+        try (Sessionlog app = EmbeddedRun.start(dataDir, settings)) {
             final HttpClient client = new HttpClient();
             client.setMaxConnectionsPerDestination(64);
             client.start();

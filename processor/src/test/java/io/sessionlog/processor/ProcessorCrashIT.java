@@ -8,36 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.sessionlog.testsupport.CommittedRecords;
 import io.sessionlog.testsupport.SharedKafkaCluster;
-import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.avro.WriteIntent;
-import io.sessionlog.schemas.serde.SpecificAvroDeserializer;
-import io.sessionlog.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -64,8 +53,7 @@ class ProcessorCrashIT {
 
     @BeforeAll
     static void startRegistry() {
-        registry = SchemaRegistryServer.start(new RegistryConfig(Map.of("kafka.bootstrap.servers",
-                SharedKafkaCluster.bootstrapServers(), "registry.port", "0", "registry.topic", "_schemas-crash-" + System.nanoTime())));
+        registry = ProcessorIts.registry("crash");
     }
 
     @AfterAll
@@ -82,9 +70,10 @@ class ProcessorCrashIT {
 
         final Path victimLog = Path.of("target", "crash-victim-" + run.getCurrentRepetition() + ".log");
         final Process victim = startProcessorProcess(settings, victimLog);
-        final Stream stream = new Stream(run.getCurrentRepetition());
+        // 100,000 events over 1,000 sessions, plus 5% resubmissions of earlier ones.
+        final DuplicatedStream stream = new DuplicatedStream(run.getCurrentRepetition(), EVENTS, SESSIONS, DUPLICATE_SHARE);
         final AtomicLong sent = new AtomicLong();
-        final CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> stream.produce(topics.raw(), sent,
+        final CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(stream, topics.raw(), sent,
                 () -> Awaitility.await("the victim stamping").atMost(Duration.ofSeconds(150))
                         .until(() -> endOffsetSum(topics.events()) > 1_000)));
         try {
@@ -137,92 +126,31 @@ class ProcessorCrashIT {
         }
     }
 
-    private void verify(final Topics topics, final Stream stream) {
-        final Map<String, TreeMap<Long, String>> offsets = new HashMap<>();
-        final Set<String> stampedTwice = new HashSet<>();
-        for (final StampedEvent event : readAll(topics.events(), StampedEvent.class)) {
-            final String previous = offsets.computeIfAbsent(event.getSessionKey(), s -> new TreeMap<>())
-                    .put(event.getOffset(), event.getEvent().getEventId());
-            if (previous != null) {
-                stampedTwice.add(event.getSessionKey() + "@" + event.getOffset());
-            }
-        }
-        assertTrue(stampedTwice.isEmpty(), "offsets stamped twice: " + stampedTwice);
-        final Map<String, SessionView> views = new HashMap<>();
-        // In partition order, so the last view of a session is its latest.
-        readAll(topics.sessions(), SessionView.class).forEach(view -> views.put(view.getSessionKey(), view));
-        for (final Map.Entry<String, List<String>> session : stream.idsBySession.entrySet()) {
-            final TreeMap<Long, String> stamped = offsets.getOrDefault(session.getKey(), new TreeMap<>());
-            final int n = session.getValue().size();
-            assertEquals(n, stamped.size(), session.getKey() + ": one offset per event");
-            assertEquals(0L, stamped.firstKey(), session.getKey() + " starts at 0");
-            assertEquals(n - 1L, stamped.lastKey(), session.getKey() + ": no gap");
-            assertEquals(new HashSet<>(session.getValue()), new HashSet<>(stamped.values()),
-                    session.getKey() + ": every accepted event, each exactly once");
-            assertEquals(new ArrayList<>(session.getValue()), new ArrayList<>(stamped.values()),
-                    session.getKey() + ": offsets follow partition order");
-            final SessionView view = views.get(session.getKey());
-            assertEquals(n - 1L, view.getLastOffset(), session.getKey() + " view's last offset");
-            assertEquals(n, view.getEventCount(), session.getKey() + " view's event count");
-            assertEquals((long) stream.duplicatesBySession.getOrDefault(session.getKey(), 0),
-                    view.getDuplicateCount(), session.getKey() + " view's duplicate count");
-        }
-        assertEquals(SESSIONS, offsets.size());
+    private void verify(final Topics topics, final DuplicatedStream stream) {
+        stream.assertStampedExactlyOnce(readAll(topics.events(), StampedEvent.class), readAll(topics.sessions(), SessionView.class));
+        assertEquals(SESSIONS, stream.idsBySession.size());
     }
 
-    /** The records to send: 100,000 events over 1,000 sessions, plus 5% resubmissions of earlier ones. */
-    private static final class Stream {
-        final List<WriteIntent> records = new ArrayList<>();
-        final Map<String, List<String>> idsBySession = new TreeMap<>();
-        final Map<String, Integer> duplicatesBySession = new HashMap<>();
-
-        Stream(final long seed) {
-            final Random random = new Random(seed);
-            final List<WriteIntent> sentSoFar = new ArrayList<>();
-            for (int i = 0; i < EVENTS; i++) {
-                final String session = "session-" + random.nextInt(SESSIONS);
-                final WriteIntent intent = Intents.event(session, "event-" + i);
-                records.add(intent);
-                sentSoFar.add(intent);
-                idsBySession.computeIfAbsent(session, s -> new ArrayList<>()).add("event-" + i);
-                if (random.nextDouble() < DUPLICATE_SHARE) {
-                    final WriteIntent again = sentSoFar.get(random.nextInt(sentSoFar.size()));
-                    records.add(again);
-                    duplicatesBySession.merge(again.getSessionKey(), 1, Integer::sum);
-                }
-            }
-        }
-
-        /** Sends the first 10,000 records, waits for {@code started}, then the rest at about 13,000 records/s. */
-        void produce(final String topic, final AtomicLong sent, final Runnable started) {
-            final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
-            values.configure(Map.of("schema.registry.url", registry.url()), false);
-            try (KafkaProducer<String, WriteIntent> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafkaCluster.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), values)) {
-                for (final WriteIntent record : records) {
-                    producer.send(new ProducerRecord<>(topic, record.getSessionKey(), record));
-                    final long count = sent.incrementAndGet();
-                    if (count == 10_000) {
-                        producer.flush();
-                        started.run();
-                    } else if (count > 10_000 && count % 2_000 == 0) {
-                        // Spread the rest over seconds, so the kill lands in the middle of the stream.
-                        producer.flush();
-                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
-                    }
+    /** Sends the first 10,000 records, waits for {@code started}, then the rest at about 13,000 records/s. */
+    private static void produce(final DuplicatedStream stream, final String topic, final AtomicLong sent, final Runnable started) {
+        try (KafkaProducer<String, WriteIntent> producer = ProcessorIts.producer(registry)) {
+            for (final WriteIntent record : stream.records) {
+                producer.send(new ProducerRecord<>(topic, record.getSessionKey(), record));
+                final long count = sent.incrementAndGet();
+                if (count == 10_000) {
+                    producer.flush();
+                    started.run();
+                } else if (count > 10_000 && count % 2_000 == 0) {
+                    // Spread the rest over seconds, so the kill lands in the middle of the stream.
+                    producer.flush();
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
                 }
             }
         }
     }
 
     private static Map<String, String> settings(final String prefix, final Path stateDir) {
-        final Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", SharedKafkaCluster.bootstrapServers());
-        settings.put("schema.registry.url", registry.url());
-        settings.put("topic.prefix", prefix);
-        settings.put(ProcessorConfig.APPLICATION_ID, prefix + "processor");
-        settings.put(ProcessorConfig.STATE_DIR, stateDir.toString());
+        final Map<String, String> settings = ProcessorIts.settings(prefix, registry, stateDir);
         // The successor waits for the dead member's session and its open transactions to expire: keep both short.
         settings.put("kafka.consumer.session.timeout.ms", "6000");
         settings.put("kafka.producer.transaction.timeout.ms", "5000");
@@ -250,11 +178,8 @@ class ProcessorCrashIT {
         return readAll(topic, StampedEvent.class).size();
     }
 
-    /** Every committed record of a topic, each partition's in its order. */
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(final String topic, final Class<T> type) {
-        final SpecificAvroDeserializer<T> values = new SpecificAvroDeserializer<>(type);
-        values.configure(Map.of("schema.registry.url", registry.url()), false);
-        return CommittedRecords.values(SharedKafkaCluster.bootstrapServers(), topic, values);
+        return ProcessorIts.committed(registry, topic, type);
     }
 
     private static KafkaConsumer<String, String> plainConsumer() {

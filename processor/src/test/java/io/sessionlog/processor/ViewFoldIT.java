@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.Topics;
@@ -45,8 +44,7 @@ class ViewFoldIT {
 
     @BeforeAll
     static void startRegistry() {
-        registry = SchemaRegistryServer.start(new RegistryConfig(Map.of("kafka.bootstrap.servers",
-                SharedKafkaCluster.bootstrapServers(), "registry.port", "0", "registry.topic", "_schemas-fold-" + System.nanoTime())));
+        registry = ProcessorIts.registry("fold");
     }
 
     @AfterAll
@@ -59,12 +57,7 @@ class ViewFoldIT {
         final String prefix = "fold-" + System.nanoTime() + ".";
         final Topics topics = new Topics(prefix);
         TopicProvisioner.ensureTopics(Map.of("bootstrap.servers", SharedKafkaCluster.bootstrapServers()), topics, 2, (short) 1);
-        final Map<String, String> settings = new HashMap<>();
-        settings.put("kafka.bootstrap.servers", SharedKafkaCluster.bootstrapServers());
-        settings.put("schema.registry.url", registry.url());
-        settings.put("topic.prefix", prefix);
-        settings.put(ProcessorConfig.APPLICATION_ID, prefix + "processor");
-        settings.put(ProcessorConfig.STATE_DIR, SharedKafkaCluster.newTestDir("fold-state").toString());
+        final Map<String, String> settings = ProcessorIts.settings(prefix, registry, SharedKafkaCluster.newTestDir("fold-state"));
         settings.put(ProcessorConfig.COMMIT_INTERVAL_MS, "1000");
         settings.put(ProcessorConfig.THREADS, "1");
 
