@@ -69,6 +69,7 @@ class MultiInstanceIT {
                 }
                 assertStandbyCopiesAnswerWhenStalenessIsAllowed(a, b);
                 assertSessionListingsGatherEveryInstance(a, b);
+                assertACorrelationRootIsGatheredFromEveryInstance(a, b);
                 midWalk = assertWalksAnswerTheSameFromEitherInstance(a, b);
                 assertCountsAddUpAcrossInstances(a, b);
             } finally {
@@ -133,6 +134,28 @@ class MultiInstanceIT {
         assertEquals(List.of("owned-x-0", "owned-x-2", "owned-x-4", "owned-x-6", "owned-x-8"), evenUsers);
         assertEquals(1, a.awaitGet("/v1/sessions?agent_id=agent-y", r -> r.status() == 200 && r.body().get("data").size() == 1,
                 Duration.ofSeconds(20)).body().get("data").size());
+    }
+
+    /**
+     * A root's events are indexed beside their sessions, in both instances' partitions: a walk of the root by cursor
+     * from either instance gives every event once, ordered by session then offset, the same from both.
+     */
+    private static void assertACorrelationRootIsGatheredFromEveryInstance(final Http a, final Http b) {
+        final List<String> viaA = correlationWalk(a);
+        assertEquals(SESSIONS * EVENTS_PER_SESSION, viaA.size(), "every event of root c, once: " + viaA);
+        assertEquals(SESSIONS * EVENTS_PER_SESSION, new java.util.HashSet<>(viaA).size());
+        assertEquals(viaA, correlationWalk(b), "the same walk via the second");
+    }
+
+    private static List<String> correlationWalk(final Http http) {
+        final List<String> found = new ArrayList<>();
+        String cursor = null;
+        do {
+            final JsonNode page = http.get("/v1/correlations/c?root=true&limit=10" + (cursor == null ? "" : "&cursor=" + cursor)).body();
+            page.get("data").forEach(item -> found.add(item.get("session_id").asText() + "@" + item.get("event").get("offset").asLong()));
+            cursor = page.get("next_cursor").isNull() ? null : page.get("next_cursor").asText();
+        } while (cursor != null);
+        return found;
     }
 
     private static final int WALKED = 12;

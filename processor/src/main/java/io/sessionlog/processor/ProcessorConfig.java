@@ -110,9 +110,6 @@ public final class ProcessorConfig extends AbstractConfig {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, getInt(STANDBY_REPLICAS));
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, getLong(VIEW_CACHE_BYTES));
         RejectedRecords.configure(props, topics().rejected());
-        if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
-            props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), ClusterConfig.DEFAULT_COMPRESSION);
-        }
         // Kafka's 16 KB batches hold ~35 stamped events: each commit then opened and compressed many small batches.
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         // A rejected record carries the raw record's bytes, which may be as large as the topics take.

@@ -10,11 +10,6 @@ public final class ProjectionNames {
     public static final String SESSIONS_SOURCE = "sessions-source";
     public static final String EVENT_PROJECTOR = "event-projector";
     public static final String SESSION_PROJECTOR = "session-projector";
-    public static final String CORRELATED_FILTER = "correlated-events";
-    public static final String CORRELATION_REKEY = "key-by-correlation-root";
-    /** The repartition topic is {@code <application.id>-correlations-by-root-repartition}. */
-    public static final String CORRELATION_REPARTITION = "correlations-by-root";
-    public static final String CORRELATION_PROJECTOR = "correlation-projector";
 
     /** (session key, offset) → StampedEvent: listings are range scans of one session. */
     public static final String EVENTS_STORE = "events-by-session-offset";
@@ -25,8 +20,13 @@ public final class ProjectionNames {
      * this instance's partitions.
      */
     public static final String EVENTS_BY_TIME_STORE = "events-by-time";
-    /** (correlation root, session key, offset) → StampedEvent: every event of a root across sessions. */
-    public static final String CORRELATIONS_STORE = "events-by-correlation-root";
+    /**
+     * (correlation root, session key, offset) → nothing: the events of a root in this instance's partitions, read from
+     * {@link #EVENTS_STORE}. Replaced {@code events-by-correlation-root} (whole events, re-keyed by root through the
+     * {@code correlations-by-root} repartition topic), whose changelog and repartition topic a data dir of that layout
+     * still holds (docs/operations.md).
+     */
+    public static final String CORRELATION_INDEX_STORE = "event-refs-by-correlation-root";
     /** (agent or user id, session key) → nothing: the sessions of an agent or a user, this instance's partitions. */
     public static final String OWNERS_STORE = "sessions-by-owner";
     /**

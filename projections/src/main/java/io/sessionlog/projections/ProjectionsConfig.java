@@ -87,6 +87,7 @@ public final class ProjectionsConfig extends AbstractConfig {
         // a failure stops the thread (it is replaced and retries) and shows in the logs and /health/ready.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingExceptionHandler.class);
+        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, ProjectionsRocksDbOptions.class);
         return props;
     }
 }

@@ -40,9 +40,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         final String id = config.getString(ProjectionsConfig.APPLICATION_ID);
         SchemaRegistrations.ensure(config.serdeConfig(), Map.of(
                 id + "-" + ProjectionNames.EVENTS_STORE + "-changelog", StampedEvent.getClassSchema(),
-                id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema(),
-                id + "-" + ProjectionNames.CORRELATIONS_STORE + "-changelog", StampedEvent.getClassSchema(),
-                id + "-" + ProjectionNames.CORRELATION_REPARTITION + "-repartition", StampedEvent.getClassSchema()));
+                id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema()));
         managed.start();
     }
 
@@ -72,7 +70,8 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     public String sourceTopic(final String store) {
         return switch (store) {
             case ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE -> config.topics().sessions();
-            case ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE -> config.topics().events();
+            case ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE,
+                 ProjectionNames.CORRELATION_INDEX_STORE -> config.topics().events();
             default -> throw new IllegalArgumentException("store " + store + " is not split by the events or sessions topic");
         };
     }

@@ -27,7 +27,6 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,8 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The read models: {@code events} → events by (session, offset) and offsets by (session, event id);
- * {@code sessions} → session views. Both topics are keyed by session key, so one task holds a session's events and
+ * The read models: {@code events} → events by (session, offset), offsets by (session, event id), and the indexes by
+ * time and by correlation root; {@code sessions} → session views and their indexes. Both topics are keyed by session key, so one task holds a session's events and
  * its view. A pure function of its arguments, no I/O. Stores are uncached: a query sees a write at once.
  */
 public final class ProjectionsTopology {
@@ -72,7 +71,7 @@ public final class ProjectionsTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ProjectionNames.SESSIONS_BY_TIME_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ProjectionNames.CORRELATIONS_STORE), Serdes.Bytes(), stamped).withCachingDisabled());
+                Stores.persistentKeyValueStore(ProjectionNames.CORRELATION_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
 
         // Stats: counters per bucket size, keyed by time first (a range of buckets is one scan), each size kept for its
         // retention; cached, since every event moves several counters of the same few buckets.
@@ -85,15 +84,12 @@ public final class ProjectionsTopology {
 
         final KStream<String, StampedEvent> events = builder.stream(topics.events(),
                 Consumed.with(Serdes.String(), stamped).withName(ProjectionNames.EVENTS_SOURCE));
+        // The correlation index sits beside the events it points at (a root's events live in many sessions, so in many
+        // partitions): a query gathers a root's events from every instance, as listings do, and no event is copied.
         events.process(() -> new EventProjector(updates, statsRetention), Named.as(ProjectionNames.EVENT_PROJECTOR),
-                concat(List.of(ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE),
+                concat(List.of(ProjectionNames.EVENTS_STORE, ProjectionNames.EVENT_IDS_STORE, ProjectionNames.EVENTS_BY_TIME_STORE,
+                                ProjectionNames.CORRELATION_INDEX_STORE),
                         StatsCounters.storeNames(StatsKey.Interval::eventStore)));
-        // Events of one correlation root live in many sessions, so in many partitions: re-key them by root through a
-        // repartition topic, so that one instance holds every event of a root.
-        events.filter((key, event) -> event != null && event.getCorrelation() != null, Named.as(ProjectionNames.CORRELATED_FILTER))
-                .selectKey((key, event) -> event.getCorrelation().getRoot(), Named.as(ProjectionNames.CORRELATION_REKEY))
-                .repartition(Repartitioned.with(Serdes.String(), stamped).withName(ProjectionNames.CORRELATION_REPARTITION))
-                .process(CorrelationProjector::new, Named.as(ProjectionNames.CORRELATION_PROJECTOR), ProjectionNames.CORRELATIONS_STORE);
         builder.stream(topics.sessions(), Consumed.with(Serdes.String(), views).withName(ProjectionNames.SESSIONS_SOURCE))
                 .process(() -> new SessionProjector(statsRetention), Named.as(ProjectionNames.SESSION_PROJECTOR),
                         concat(List.of(ProjectionNames.SESSIONS_STORE, ProjectionNames.OWNERS_STORE, ProjectionNames.SESSIONS_BY_TIME_STORE),
@@ -105,22 +101,6 @@ public final class ProjectionsTopology {
         return java.util.stream.Stream.concat(first.stream(), second.stream()).toArray(String[]::new);
     }
 
-    /** Stores each event of a correlation root under (root, session, offset); a deleted re-emission overwrites it. */
-    private static final class CorrelationProjector implements Processor<String, StampedEvent, Void, Void> {
-        private KeyValueStore<Bytes, StampedEvent> correlations;
-
-        @Override
-        public void init(final ProcessorContext<Void, Void> context) {
-            correlations = context.getStateStore(ProjectionNames.CORRELATIONS_STORE);
-        }
-
-        @Override
-        public void process(final Record<String, StampedEvent> record) {
-            final StampedEvent event = record.value();
-            correlations.put(CorrelationKey.of(record.key(), event.getSessionKey(), event.getOffset()), event);
-        }
-    }
-
     /** Stores each stamped event under (session, offset); a re-emitted (deleted) event overwrites its earlier self. */
     private static final class EventProjector implements Processor<String, StampedEvent, Void, Void> {
         private final SessionUpdates updates;
@@ -128,6 +108,7 @@ public final class ProjectionsTopology {
         private KeyValueStore<Bytes, StampedEvent> events;
         private KeyValueStore<Bytes, Long> ids;
         private KeyValueStore<Bytes, byte[]> byTime;
+        private KeyValueStore<Bytes, byte[]> correlations;
         private final Map<StatsKey.Interval, Duration> statsRetention;
         private StatsCounters stats;
 
@@ -142,7 +123,9 @@ public final class ProjectionsTopology {
             events = context.getStateStore(ProjectionNames.EVENTS_STORE);
             ids = context.getStateStore(ProjectionNames.EVENT_IDS_STORE);
             byTime = context.getStateStore(ProjectionNames.EVENTS_BY_TIME_STORE);
+            correlations = context.getStateStore(ProjectionNames.CORRELATION_INDEX_STORE);
             stats = new StatsCounters(context, StatsKey.Interval::eventStore, statsRetention);
+            CorrelationIndexFill.startIfNeeded(context, events, correlations);
         }
 
         @Override
@@ -162,6 +145,9 @@ public final class ProjectionsTopology {
                     context.recordMetadata().map(source -> new KafkaPosition(source.partition(), source.offset()).encode()).orElse(PRESENT));
             byTime.put(EventTimeKey.of(EventTimeKey.prefix(Flux0View.type(event.getEvent())), micros, event.getSessionKey(),
                     event.getOffset()), PRESENT);
+            if (event.getCorrelation() != null) {
+                correlations.put(CorrelationKey.of(event.getCorrelation().getRoot(), event.getSessionKey(), event.getOffset()), PRESENT);
+            }
             updates.applied(event.getSessionKey());
         }
 

@@ -26,7 +26,7 @@ public final class ClusterConfig {
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
     /**
-     * The compression of what sessionlog's producers write (ingest and processor) unless {@code kafka.compression.type}
+     * The compression of everything sessionlog writes (ingest, processor, projections: changelogs too) unless {@code kafka.compression.type}
      * says otherwise: lz4 is cheap on CPU for ~800-byte JSON-bearing records. Note that kafkajs cannot read lz4.
      */
     public static final String DEFAULT_COMPRESSION = "lz4";

@@ -19,7 +19,8 @@ public final class StreamsSettings {
     /**
      * Client settings ({@code kafka.*}), identity, threads and state folder; room for 1 MiB events in every record,
      * changelog and fetch; names of internal topics and stores required to be explicit; and a 10 s session timeout,
-     * since Kafka's 45 s makes a restarted instance wait that long for its own tasks.
+     * since Kafka's 45 s makes a restarted instance wait that long for its own tasks; lz4 on everything written unless
+     * {@code kafka.compression.type} says otherwise.
      */
     public static Properties common(final AbstractConfig config, final String applicationId, final long commitIntervalMs,
                                     final int threads, final String stateDir) {
@@ -36,6 +37,11 @@ public final class StreamsSettings {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        // Every topic an app writes is compressed, its changelogs and repartition topics too (decision 0014): the
+        // stores' values are Avro records carrying JSON.
+        if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)) {
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), ClusterConfig.DEFAULT_COMPRESSION);
+        }
         return props;
     }
 }

@@ -18,9 +18,7 @@ import io.sessionlog.http.Problem;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.Scope;
 import io.sessionlog.projections.ProjectionNames;
-import io.sessionlog.projections.query.CorrelationKey;
 import io.sessionlog.projections.query.EventFilter;
-import io.sessionlog.schemas.CorrelationIds;
 import io.sessionlog.projections.query.KafkaPosition;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
@@ -47,6 +45,7 @@ public final class QueryRoutes {
     private final StatsRoutes statsRoutes;
     private final InkeepQueryRoutes inkeepQuery;
     private final LongPolls longPolls;
+    private final CorrelationRoutes correlations;
 
     /**
      * @param scheme how instances reach each other: {@code http}, or {@code https} when the API is served over TLS
@@ -63,6 +62,7 @@ public final class QueryRoutes {
         this.sessionListing = new SessionListing(queries.walks(), router, forwarder);
         this.eventSearch = new EventSearchRoutes(queries.eventWalks(OriginShapes::sent), router, forwarder);
         this.statsRoutes = new StatsRoutes(queries.stats(), router, forwarder);
+        this.correlations = new CorrelationRoutes(queries, router, forwarder);
         this.inkeepQuery = new InkeepQueryRoutes(queries.inkeepAggregator(OriginShapes::sent), router, forwarder);
     }
 
@@ -76,7 +76,7 @@ public final class QueryRoutes {
         app.get(Paths.SESSION_EVENTS, this::listEvents, Scope.READ);
         app.get(Paths.SESSION_EVENT, this::getEvent, Scope.READ);
         app.get(Paths.INSTANCES, this::listInstances, Scope.READ);
-        app.get(Paths.CORRELATION, this::getCorrelation, Scope.READ);
+        app.get(Paths.CORRELATION, correlations::get, Scope.READ);
     }
 
     private void getSession(final Context ctx) {
@@ -158,36 +158,6 @@ public final class QueryRoutes {
             }
             return null;
         }));
-    }
-
-    /**
-     * Every event with this correlation id across sessions ({@code ?root=true}: every event whose correlation root is
-     * this id), as {@code {"data": [{"session_id", "event": EventDTO}], "next_cursor"}}: EventDTO names no session.
-     * A root shared by thousands of sessions is paged like every listing: {@code limit} (100 by default), then the
-     * cursor of the last page.
-     */
-    private void getCorrelation(final Context ctx) {
-        final String id = ctx.pathParam("correlation_id");
-        final boolean byRoot = "true".equals(ctx.queryParam("root"));
-        final String root = byRoot ? id : CorrelationIds.root(id);
-        final boolean includeDeleted = QueryParams.includeDeleted(ctx);
-        final int limit = (int) QueryParams.longParam(ctx, "limit", CorrelationCursor.DEFAULT_LIMIT, 1, EventFilter.MAX_LIMIT);
-        final String token = ctx.queryParam("cursor");
-        final CorrelationKey.Position after = token == null ? null : CorrelationCursor.decode(token, id, byRoot);
-        final Route route = route(ctx, ProjectionNames.CORRELATIONS_STORE, root);
-        if (route instanceof Route.Remote remote) {
-            forwarder.forward(ctx, remote.hostPort(), Duration.ofSeconds(30));
-            return;
-        }
-        final List<StampedEvent> events = Queryable.queryable(() -> queries.correlated(root, byRoot ? null : id, includeDeleted,
-                after, limit + 1, (Route.Local) route));
-        final ObjectNode body = Json.MAPPER.createObjectNode();
-        final ArrayNode data = body.putArray("data");
-        events.stream().limit(limit).forEach(e -> data.addObject().put("session_id", e.getSessionKey()).set("event", Flux0Dtos.event(e)));
-        final StampedEvent last = events.size() > limit ? events.get(limit - 1) : null;
-        body.put("next_cursor", last == null ? null : CorrelationCursor.encode(id, byRoot,
-                new CorrelationKey.Position(last.getSessionKey(), last.getOffset())));
-        Json.answer(ctx, 200, body);
     }
 
     private void listInstances(final Context ctx) {

@@ -13,6 +13,7 @@ import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.keys.SessionEventIdKey;
 import io.sessionlog.schemas.keys.SessionOffsetKey;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -115,31 +116,48 @@ public final class SessionQueries {
     }
 
     /**
-     * A page of the events of a correlation root across sessions, ordered by session, then offset; with an exact
-     * {@code correlationId}, only the events carrying it. The page starts after {@code after} (null: at the first) and
-     * is a range scan from there, so a page costs what it reads, however many events the root has.
+     * This instance's page of the events of a correlation root across sessions, ordered by session, then offset (the
+     * index's order: merge instances' pages with {@link CorrelationKey#order}); with an exact {@code correlationId},
+     * only the events carrying it. The page starts after {@code after} (null: at the first) and is a range scan of
+     * each partition's index from there, each entry read from the partition's events, so a page costs what it reads,
+     * however many events the root has. A partition whose index is still being filled answers not queryable.
      */
     public List<StampedEvent> correlated(final String root, final String correlationId, final boolean includeDeleted,
-                                         final CorrelationKey.Position after, final int limit, final Route.Local where) {
-        final ReadOnlyKeyValueStore<Bytes, StampedEvent> index = store(ProjectionNames.CORRELATIONS_STORE, where);
+                                         final CorrelationKey.Position after, final int limit) {
         final Bytes prefix = CorrelationKey.prefix(root);
         final Bytes from = after == null ? prefix : CorrelationKey.of(root, after.sessionKey(), after.offset() + 1);
-        final List<StampedEvent> matches = new ArrayList<>();
-        // Open-ended: the scan stops at the first key past the root's prefix.
-        try (KeyValueIterator<Bytes, StampedEvent> range = index.range(from, null)) {
-            while (range.hasNext() && matches.size() < limit) {
-                final var entry = range.next();
-                if (!CorrelationKey.startsWith(entry.key, prefix)) {
-                    break;
-                }
-                final StampedEvent event = entry.value;
-                if ((includeDeleted || !event.getEvent().getDeleted())
-                        && (correlationId == null || correlationId.equals(event.getEvent().getCorrelationId()))) {
-                    matches.add(event);
-                }
+        final List<OrderedMerge.Source<StampedEvent>> sources = new ArrayList<>();
+        for (final int partition : stores.localPartitions(ProjectionNames.CORRELATION_INDEX_STORE)) {
+            final ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.keyValueStore(ProjectionNames.CORRELATION_INDEX_STORE, partition, false);
+            if (!CorrelationKey.complete(index.get(CorrelationKey.FILL_STATE))) {
+                sources.forEach(OrderedMerge.Source::close);
+                throw new InvalidStateStoreException("the correlation index of partition " + partition
+                        + " is being filled from the stored events");
             }
+            final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE, partition, false);
+            // Every key of the root is longer than its prefix, so none equals the (inclusive) bound past the prefix.
+            final KeyValueIterator<Bytes, byte[]> keys = index.range(from, Bytes.increment(prefix));
+            sources.add(new OrderedMerge.Source<>() {
+                @Override
+                public StampedEvent next() {
+                    while (keys.hasNext()) {
+                        final CorrelationKey.Position at = CorrelationKey.position(keys.next().key, prefix.get().length);
+                        final StampedEvent event = events.get(SessionOffsetKey.of(at.sessionKey(), at.offset()));
+                        if (event != null && (includeDeleted || !event.getEvent().getDeleted())
+                                && (correlationId == null || correlationId.equals(event.getEvent().getCorrelationId()))) {
+                            return event;
+                        }
+                    }
+                    return null;
+                }
+
+                @Override
+                public void close() {
+                    keys.close();
+                }
+            });
         }
-        return matches;
+        return OrderedMerge.first(sources, CorrelationKey.order(root), limit);
     }
 
     /** Where the event's latest record sits on the events topic, when the projection kept it. */

@@ -1,0 +1,21 @@
+package io.sessionlog.projections;
+
+import java.util.Map;
+
+import io.sessionlog.streams.StoreCompression;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
+import org.rocksdb.Options;
+
+/** RocksDB options of the read models' stores: Kafka Streams' own, with the files LZ4-compressed ({@link StoreCompression}). */
+public final class ProjectionsRocksDbOptions implements RocksDBConfigSetter {
+
+    @Override
+    public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
+        StoreCompression.apply(options);
+    }
+
+    @Override
+    public void close(final String storeName, final Options options) {
+        // Nothing to free: compression is a plain value of the options.
+    }
+}
