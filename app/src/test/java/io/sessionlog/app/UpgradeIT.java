@@ -13,7 +13,8 @@ import io.sessionlog.testsupport.SharedKafkaCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A data dir written by an earlier version starts on this one and answers every read as it did, by itself; the
@@ -28,13 +29,12 @@ class UpgradeIT {
         SharedKafkaCluster.deleteRecursively(data);
     }
 
-    /** The fixture folder, named after the layout that wrote it (see {@link UpgradeFixture}). */
-    private static final String VERSION = "v1-whole-copies";
-
-    @Test
+    /** @param layout a fixture folder, named after the layout that wrote it (see {@link UpgradeFixture}); one per layout */
+    @ParameterizedTest
+    @ValueSource(strings = {"v1-whole-copies"})
     @Timeout(300)
-    void aDataDirOfAnEarlierLayoutAnswersTheSameAndCarriesOn() throws IOException {
-        final String version = VERSION;
+    void aDataDirOfAnEarlierLayoutAnswersTheSameAndCarriesOn(final String layout) throws IOException {
+        final String version = layout;
         final JsonNode expected;
         try (InputStream zip = resource(version + "/data.zip"); InputStream answers = resource(version + "/expected.json")) {
             UpgradeFixture.unzip(zip, data);
@@ -63,6 +63,14 @@ class UpgradeIT {
             assertEquals(List.of("o5kf8vKzI5", "after-upgrade"), correlated.body().get("data").findValues("id").stream()
                     .map(JsonNode::asText).filter(id -> id.equals("o5kf8vKzI5") || id.equals("after-upgrade")).toList(),
                     "the old and the new events of a root are found together");
+
+            // An event stored whole by the earlier layout is deleted like any other, and keeps its content for readers.
+            final JsonNode before = java.util.stream.StreamSupport.stream(expected.get(events + "?include_deleted=true").get("body")
+                    .get("data").spliterator(), false).filter(e -> e.get("id").asText().equals("Hb3kP9xQ2v")).findFirst().orElseThrow();
+            assertEquals(202, http.delete(events + "/Hb3kP9xQ2v").status());
+            final Http.Answer deleted = http.awaitGet(events + "/Hb3kP9xQ2v", a -> a.body().path("deleted").asBoolean(), Duration.ofSeconds(30));
+            assertEquals(before.get("data"), deleted.body().get("data"));
+            assertEquals(before.get("offset"), deleted.body().get("offset"));
         }
     }
 

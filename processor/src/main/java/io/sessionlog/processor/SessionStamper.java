@@ -213,11 +213,13 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         // Every read, computation and encoding is done: the writes come last, so a failure above leaves no partial state.
         final Correlation left = link == null ? null : continueChain(view, link);
         final byte[] wire = fitting(codec.event(stamped), "stamped event");
+        // The store keeps the event without its content: dedup, deletes and chains need no more (EventIdentity).
+        final byte[] stored = codec.event(EventIdentity.of(stamped));
         final byte[] viewWire = encode(view);
         if (left != null && !startsAndEndsAtItsRoot(left)) {
             chains.put(SessionEventIdKey.of(key, left.getRoot()), left);
         }
-        events.put(idKey, wire);
+        events.put(idKey, stored);
         context.forward(record.withValue(wire), ProcessorNames.EVENTS_SINK);
         write(record, view, viewWire);
     }
@@ -384,8 +386,13 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         }
     }
 
-    /** Stores the event deleted and re-emits it, with the given record time; the view is counted by the caller. */
-    private void markDeleted(final StampedEvent stamped, final long timestamp) {
+    /**
+     * Stores the event deleted and emits its deleted record, with the given record time; the view is counted by the
+     * caller. The record names the event without its content (EventIdentity), as the store keeps it: a consumer
+     * learns which event was deleted, and its content stays where the event's first record put it.
+     */
+    private void markDeleted(final StampedEvent stored, final long timestamp) {
+        final StampedEvent stamped = EventIdentity.of(stored);
         stamped.getEvent().setDeleted(true);
         stamped.setStampedAt(now());
         final byte[] wire = codec.event(stamped);

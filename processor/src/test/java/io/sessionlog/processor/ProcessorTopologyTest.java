@@ -264,6 +264,32 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void aDeletedRecordNamesItsEventWithoutItsContentWhichTheStoreDoesNotKeepEither() {
+        raw.pipeInput("s", Intents.event("s", "a"));
+        final StampedEvent original = events.readValue();
+        assertEquals("{\"type\":\"message\",\"parts\":[]}", original.getEvent().getDataJson(), "the first record is whole");
+        assertTrue(original.getEvent().getRaw().remaining() > 0);
+        final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> stored =
+                driver.getKeyValueStore(ProcessorNames.EVENTS_STORE);
+        final StampedEvent kept = io.sessionlog.schemas.serde.SpecificAvroSerde.forValues(StampedEvent.class,
+                java.util.Map.of("schema.registry.url", "mock://" + SCOPE)).deserializer()
+                .deserialize(TOPICS.events(), stored.get(io.sessionlog.schemas.keys.SessionEventIdKey.of("s", "a")));
+        assertEquals(0, kept.getEvent().getRaw().remaining(), "the store keeps the event's identity, not the document");
+        assertNull(kept.getEvent().getDataJson());
+        assertEquals(original.getCorrelation(), kept.getCorrelation());
+
+        raw.pipeInput("s", Intents.deleteEvent("s", "a"));
+        final StampedEvent deleted = events.readValue();
+        assertTrue(deleted.getEvent().getDeleted());
+        assertEquals(0, deleted.getEvent().getRaw().remaining(), "no copy of the producer's document");
+        assertNull(deleted.getEvent().getDataJson(), "no copy of what was written");
+        final StampedEvent expected = StampedEvent.newBuilder(original).setStampedAt(deleted.getStampedAt())
+                .setEvent(io.sessionlog.schemas.avro.CanonicalEvent.newBuilder(original.getEvent()).setDeleted(true).setDataJson(null)
+                        .setRaw(java.nio.ByteBuffer.wrap(new byte[0])).build()).build();
+        assertEquals(expected, deleted, "everything else names the event as its first record did");
+    }
+
+    @Test
     void aDeleteThatArrivesBeforeItsEventIsRejectedAndTheEventIsStampedLater() {
         raw.pipeInput("s", Intents.event("s", "first"));
         raw.pipeInput("s", Intents.deleteEvent("s", "late"));

@@ -130,12 +130,14 @@ public final class ProjectionsTopology {
 
         @Override
         public void process(final Record<String, StampedEvent> record) {
-            final StampedEvent event = record.value();
-            if (event == null) {
+            final StampedEvent received = record.value();
+            if (received == null) {
                 return;
             }
-            final Bytes at = SessionOffsetKey.of(event.getSessionKey(), event.getOffset());
-            count(events.get(at), event);
+            final Bytes at = SessionOffsetKey.of(received.getSessionKey(), received.getOffset());
+            final StampedEvent before = events.get(at);
+            final StampedEvent event = merged(before, received);
+            count(before, event);
             events.put(at, event);
             ids.put(SessionEventIdKey.of(event.getSessionKey(), event.getEvent().getEventId()), event.getOffset());
             // An event's time never changes (a deletion re-emits it as it was): these puts are idempotent.
@@ -149,6 +151,19 @@ public final class ProjectionsTopology {
                 correlations.put(CorrelationKey.of(event.getCorrelation().getRoot(), event.getSessionKey(), event.getOffset()), PRESENT);
             }
             updates.applied(event.getSessionKey());
+        }
+
+        /**
+         * What the store keeps of a record: the record itself, or, for the deleted record of an event stored already,
+         * the stored event marked deleted: a deleted record names its event without its content (the processor's
+         * EventIdentity), and the read models keep the content a reader of a deleted event asks for.
+         */
+        private static StampedEvent merged(final StampedEvent before, final StampedEvent received) {
+            if (before == null || !received.getEvent().getDeleted()) {
+                return received;
+            }
+            return StampedEvent.newBuilder(before).setEvent(CanonicalEvent.newBuilder(before.getEvent()).setDeleted(true).build())
+                    .setStampedAt(received.getStampedAt()).build();
         }
 
         /**

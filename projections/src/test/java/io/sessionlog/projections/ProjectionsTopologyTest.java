@@ -138,6 +138,24 @@ class ProjectionsTopologyTest {
                 + "\"created_at\":\"2025-01-29T09:27:41Z\",\"title\":null}", session.toString());
     }
 
+    @Test
+    void aDeletedRecordNamingItsEventWithoutContentMarksTheStoredEventDeletedWhichKeepsItsContent() {
+        final StampedEvent original = stamped("a", 0, "message", false);
+        original.getEvent().setRaw(ByteBuffer.wrap("{\"id\":\"a-0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        events.pipeInput("a", original);
+        final StampedEvent identity = StampedEvent.newBuilder(original).setStampedAt(T0.plusSeconds(5))
+                .setEvent(CanonicalEvent.newBuilder(original.getEvent()).setDeleted(true).setDataJson(null)
+                        .setRaw(ByteBuffer.wrap(new byte[0])).build()).build();
+        events.pipeInput("a", identity);
+
+        final StampedEvent stored = queries.event("a", "a-0", HERE).orElseThrow();
+        assertTrue(stored.getEvent().getDeleted());
+        assertEquals(original.getEvent().getDataJson(), stored.getEvent().getDataJson(), "the content stays readable");
+        assertEquals(original.getEvent().getRaw(), stored.getEvent().getRaw());
+        assertEquals(T0.plusSeconds(5), stored.getStampedAt(), "stamped as deleted when the delete was");
+        assertEquals(List.of(), queries.events("a", filter(0, Set.of(), false), HERE));
+    }
+
     private static EventFilter filter(final long minOffset, final Set<String> types, final boolean includeDeleted) {
         return new EventFilter(minOffset, types, null, null, null, includeDeleted, EventFilter.MAX_LIMIT);
     }
