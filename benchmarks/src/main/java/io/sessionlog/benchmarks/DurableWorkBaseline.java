@@ -24,8 +24,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Baseline C: the durable work the contract asks of the processor and nothing else. Per raw record it reads and
- * writes one store value the size of a stored event (keyed by session and event) and one the size of a session view
- * (keyed by session), each with its changelog record, and emits two records of those sizes, under the processor's
+ * writes one store value the size of what the processor stores of an event (its identity, keyed by session and
+ * event) and one the size of a session view (keyed by session), each with its changelog record, and emits a stamped
+ * event and a view, under the processor's
  * own Streams settings (threads, commit interval, exactly-once, producer and RocksDB options). The values are real
  * ones, taken from what the processor wrote, so they compress as ours do.
  */
@@ -34,8 +35,8 @@ final class DurableWorkBaseline {
     private static final String EVENTS = "durable-events";
     private static final String VIEWS = "durable-views";
 
-    /** A stamped event and a session view as the processor wrote them. */
-    record Payloads(byte[] event, byte[] view) {
+    /** A stamped event, what the processor stored of an event, and a session view, as the processor wrote them. */
+    record Payloads(byte[] event, byte[] stored, byte[] view) {
     }
 
     private DurableWorkBaseline() {
@@ -50,8 +51,8 @@ final class DurableWorkBaseline {
     }
 
     /** Of the first records of each topic, the value whose size is the median: what a typical record weighs. */
-    static Payloads sample(final String bootstrap, final String eventsTopic, final String sessionsTopic) {
-        return new Payloads(median(bootstrap, eventsTopic), median(bootstrap, sessionsTopic));
+    static Payloads sample(final String bootstrap, final String eventsTopic, final String storedTopic, final String sessionsTopic) {
+        return new Payloads(median(bootstrap, eventsTopic), median(bootstrap, storedTopic), median(bootstrap, sessionsTopic));
     }
 
     private static byte[] median(final String bootstrap, final String topic) {
@@ -128,7 +129,7 @@ final class DurableWorkBaseline {
             final long position = context.recordMetadata().map(at -> at.offset()).orElse(0L);
             final Bytes eventKey = Bytes.wrap((record.key() + "/" + position).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (events.get(eventKey) == null) {
-                events.put(eventKey, payloads.event());
+                events.put(eventKey, payloads.stored());
             }
             views.get(record.key());
             views.put(record.key(), payloads.view());

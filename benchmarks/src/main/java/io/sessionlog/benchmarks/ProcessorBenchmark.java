@@ -152,8 +152,10 @@ final class ProcessorBenchmark implements Callable<Integer> {
                 warming.start();
                 lag.throughput(WARM_UP_PREFIX + PROCESSOR_ID, warmUpEvents, done -> { });
             }
-            // Baseline C writes values of the sizes the processor wrote: a stamped event and a session view of its warm-up.
-            final DurableWorkBaseline.Payloads payloads = DurableWorkBaseline.sample(kafka.bootstrapServers(), warmUp.events(), warmUp.sessions());
+            // Baseline C writes values of the sizes the processor wrote in its warm-up: a stamped event, what it stored of
+            // an event (its events store's changelog), a session view.
+            final DurableWorkBaseline.Payloads payloads = DurableWorkBaseline.sample(kafka.bootstrapServers(), warmUp.events(),
+                    WARM_UP_PREFIX + PROCESSOR_ID + "-" + io.sessionlog.processor.ProcessorNames.EVENTS_STORE + "-changelog", warmUp.sessions());
             final java.util.Properties processorSettings = processorConfig.streamsProperties();
             if (!skipBaseline) {
                 DurableWorkBaseline.run(processorSettings, WARM_UP_PREFIX + DURABLE_ID, warmUp.raw(), payloads, warmUpEvents, lag,
@@ -171,9 +173,9 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
             final Throughput durable = skipBaseline ? Throughput.NONE : measureAfterQuietJit(() -> DurableWorkBaseline.run(processorSettings,
                     DURABLE_ID, topics.raw(), payloads, events, lag, dataDir.resolve("baseline-state").toString()));
-            System.out.printf(Locale.ROOT, "baseline C (the processor's durable work only: a %,d-byte event and a %,d-byte view read, written and emitted):%n"
-                    + "                                                                                  %s%n",
-                    payloads.event().length, payloads.view().length, durable);
+            System.out.printf(Locale.ROOT, "baseline C (the processor's durable work only: a %,d-byte stored event and a %,d-byte view read and written,"
+                    + " a %,d-byte event and the view emitted):%n                                                                                  %s%n",
+                    payloads.stored().length, payloads.view().length, payloads.event().length, durable);
 
             Throughput.awaitQuietJit();
             try (ProcessorService processor = new ProcessorService(processorConfig)) {

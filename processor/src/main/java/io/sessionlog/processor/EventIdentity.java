@@ -1,6 +1,7 @@
 package io.sessionlog.processor;
 
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 
 import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.StampedEvent;
@@ -20,21 +21,47 @@ final class EventIdentity {
     private EventIdentity() {
     }
 
-    /** A copy of {@code stamped} without its content (the same record if it has none). */
-    static StampedEvent of(final StampedEvent stamped) {
+    /**
+     * {@code encode} applied to the event without its content. The event is stripped in place and given back its
+     * content afterwards, so the stamper's hot path copies nothing: an Avro builder copies every field deeply.
+     */
+    static <T> T encoded(final StampedEvent stamped, final Function<StampedEvent, T> encode) {
         final CanonicalEvent event = stamped.getEvent();
-        if (!hasContent(event)) {
-            return stamped;
+        final Content content = Content.of(event);
+        Content.NONE.applyTo(event);
+        try {
+            return encode.apply(stamped);
+        } finally {
+            content.applyTo(event);
         }
-        final CanonicalEvent identity = CanonicalEvent.newBuilder(event).setDataJson(null).setMetadataJson(null)
-                .setDescription(null).setAttributesJson(null).setPropertiesJson(null).setUserPropertiesJson(null)
-                .setSearchQuery(null).setRaw(NO_DOCUMENT.duplicate()).build();
-        return StampedEvent.newBuilder(stamped).setEvent(identity).build();
     }
 
-    private static boolean hasContent(final CanonicalEvent event) {
-        return event.getRaw().remaining() > 0 || event.getDataJson() != null || event.getMetadataJson() != null
-                || event.getDescription() != null || event.getAttributesJson() != null || event.getPropertiesJson() != null
-                || event.getUserPropertiesJson() != null || event.getSearchQuery() != null;
+    /** Strips the content of {@code stamped} for good: an event stored or re-emitted without it. */
+    static StampedEvent strip(final StampedEvent stamped) {
+        Content.NONE.applyTo(stamped.getEvent());
+        return stamped;
+    }
+
+    /** The content fields of an event. */
+    private record Content(String data, String metadata, String description, String attributes, String properties,
+                           String userProperties, String searchQuery, ByteBuffer raw) {
+
+        static final Content NONE = new Content(null, null, null, null, null, null, null, NO_DOCUMENT);
+
+        static Content of(final CanonicalEvent event) {
+            return new Content(event.getDataJson(), event.getMetadataJson(), event.getDescription(), event.getAttributesJson(),
+                    event.getPropertiesJson(), event.getUserPropertiesJson(), event.getSearchQuery(), event.getRaw());
+        }
+
+        void applyTo(final CanonicalEvent event) {
+            event.setDataJson(data);
+            event.setMetadataJson(metadata);
+            event.setDescription(description);
+            event.setAttributesJson(attributes);
+            event.setPropertiesJson(properties);
+            event.setUserPropertiesJson(userProperties);
+            event.setSearchQuery(searchQuery);
+            event.setRaw(raw == NO_DOCUMENT ? NO_DOCUMENT.duplicate() : raw);
+        }
     }
 }

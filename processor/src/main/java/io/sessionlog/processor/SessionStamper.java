@@ -214,7 +214,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         final Correlation left = link == null ? null : continueChain(view, link);
         final byte[] wire = fitting(codec.event(stamped), "stamped event");
         // The store keeps the event without its content: dedup, deletes and chains need no more (EventIdentity).
-        final byte[] stored = codec.event(EventIdentity.of(stamped));
+        final byte[] stored = EventIdentity.encoded(stamped, codec::event);
         final byte[] viewWire = encode(view);
         if (left != null && !startsAndEndsAtItsRoot(left)) {
             chains.put(SessionEventIdKey.of(key, left.getRoot()), left);
@@ -392,7 +392,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
      * learns which event was deleted, and its content stays where the event's first record put it.
      */
     private void markDeleted(final StampedEvent stored, final long timestamp) {
-        final StampedEvent stamped = EventIdentity.of(stored);
+        final StampedEvent stamped = EventIdentity.strip(stored);
         stamped.getEvent().setDeleted(true);
         stamped.setStampedAt(now());
         final byte[] wire = codec.event(stamped);
