@@ -41,13 +41,32 @@ final class CorrelationIndexFill {
         this.index = index;
     }
 
-    /** Schedules the fill when the task's index is not marked complete. */
-    static void startIfNeeded(final ProcessorContext<?, ?> context, final KeyValueStore<Bytes, StampedEvent> events,
-                              final KeyValueStore<Bytes, byte[]> index) {
-        if (!CorrelationKey.complete(index.get(CorrelationKey.FILL_STATE))) {
-            final CorrelationIndexFill fill = new CorrelationIndexFill(context, events, index);
-            fill.stepping = context.schedule(STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> fill.step());
+    /** Schedules the fill when the task's index is not marked complete; null when it is. */
+    static CorrelationIndexFill startIfNeeded(final ProcessorContext<?, ?> context, final KeyValueStore<Bytes, StampedEvent> events,
+                                              final KeyValueStore<Bytes, byte[]> index) {
+        if (CorrelationKey.complete(index.get(CorrelationKey.FILL_STATE))) {
+            return null;
         }
+        final CorrelationIndexFill fill = new CorrelationIndexFill(context, events, index);
+        fill.stepping = context.schedule(STEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> fill.step());
+        return fill;
+    }
+
+    /**
+     * Before the task's first record is stored: a task that stores no event yet has nothing to fill, so its index is
+     * complete from that record on, without waiting for a step.
+     */
+    void beforeFirstRecord() {
+        if (index.get(CorrelationKey.FILL_STATE) != null) {
+            return;
+        }
+        try (KeyValueIterator<Bytes, StampedEvent> any = events.all()) {
+            if (any.hasNext()) {
+                return;
+            }
+        }
+        index.put(CorrelationKey.FILL_STATE, CorrelationKey.fillState(null));
+        stepping.cancel();
     }
 
     private void step() {

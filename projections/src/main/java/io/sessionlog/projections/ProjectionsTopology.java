@@ -109,6 +109,8 @@ public final class ProjectionsTopology {
         private KeyValueStore<Bytes, Long> ids;
         private KeyValueStore<Bytes, byte[]> byTime;
         private KeyValueStore<Bytes, byte[]> correlations;
+        /** The fill of the correlation index from events stored before it, until the first record; null after. */
+        private CorrelationIndexFill fill;
         private final Map<StatsKey.Interval, Duration> statsRetention;
         private StatsCounters stats;
 
@@ -125,7 +127,7 @@ public final class ProjectionsTopology {
             byTime = context.getStateStore(ProjectionNames.EVENTS_BY_TIME_STORE);
             correlations = context.getStateStore(ProjectionNames.CORRELATION_INDEX_STORE);
             stats = new StatsCounters(context, StatsKey.Interval::eventStore, statsRetention);
-            CorrelationIndexFill.startIfNeeded(context, events, correlations);
+            fill = CorrelationIndexFill.startIfNeeded(context, events, correlations);
         }
 
         @Override
@@ -133,6 +135,10 @@ public final class ProjectionsTopology {
             final StampedEvent received = record.value();
             if (received == null) {
                 return;
+            }
+            if (fill != null) {
+                fill.beforeFirstRecord();
+                fill = null;
             }
             final Bytes at = SessionOffsetKey.of(received.getSessionKey(), received.getOffset());
             final StampedEvent before = events.get(at);

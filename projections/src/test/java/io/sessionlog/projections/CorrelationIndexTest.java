@@ -54,6 +54,17 @@ class CorrelationIndexTest {
     }
 
     @Test
+    void aNewIndexAnswersBeforeItsFirstFillStepAndIndexesEventsAsTheyCome() {
+        try (ProjectionsDriver projections = new ProjectionsDriver("correlation-new", stateDir)) {
+            final SessionQueries queries = new SessionQueries(projections.stores);
+            assertEquals(List.of(), queries.correlated("RID(r)", null, false, null, 10), "nothing stored, nothing to fill: it answers");
+            projections.events.pipeInput("s", stamped("s", 0, "RID(r)::a", false));
+            assertEquals(List.of("s-0"), ids(queries.correlated("RID(r)", null, false, null, 10)),
+                    "complete from the first record on, before any fill step is due");
+        }
+    }
+
+    @Test
     void eventsStoredWithoutTheIndexAreIndexedInStepsAndTheIndexAnswersOnlyOnceComplete() {
         try (ProjectionsDriver projections = new ProjectionsDriver("correlation-fill", stateDir)) {
             // What a data dir of the earlier layout holds: events by (session, offset), no index.
