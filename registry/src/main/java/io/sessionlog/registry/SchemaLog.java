@@ -61,6 +61,8 @@ final class SchemaLog implements AutoCloseable {
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Compressed like everything else sessionlog writes, unless kafka.compression.type says otherwise.
+        producerConfig.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, io.sessionlog.schemas.ClusterConfig.DEFAULT_COMPRESSION);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
         final Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
