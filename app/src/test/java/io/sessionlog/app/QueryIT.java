@@ -60,10 +60,13 @@ class QueryIT {
         assertEquals(List.of("t1", "m2"), ids(http.get(s + "?min_offset=2")));
         assertEquals(List.of("m1", "s1"), ids(http.get(s + "?limit=2")));
         assertEquals(400, http.get(s + "?limit=0").status());
+        final com.fasterxml.jackson.databind.node.ObjectNode whole = (com.fasterxml.jackson.databind.node.ObjectNode) http.get(s + "/m1").body();
         send("DELETE", s + "/m1");
         http.awaitGet(s, a -> a.body().get("data").size() == 3, Duration.ofSeconds(10));
         assertEquals(List.of("m1", "s1", "t1", "m2"), ids(http.get(s + "?include_deleted=true")));
         assertTrue(http.get(s + "/m1").body().get("deleted").asBoolean(), "one event by id, deleted or not");
+        assertEquals(whole.deepCopy().put("deleted", true), http.get(s + "/m1").body(),
+                "a deleted event is the event as it was, marked deleted: its content stays readable");
         assertEquals(404, http.get("/v1/sessions/filters/events/nope").status());
     }
 

@@ -34,9 +34,8 @@ class UpgradeIT {
     @ValueSource(strings = {"v1-whole-copies"})
     @Timeout(300)
     void aDataDirOfAnEarlierLayoutAnswersTheSameAndCarriesOn(final String layout) throws IOException {
-        final String version = layout;
         final JsonNode expected;
-        try (InputStream zip = resource(version + "/data.zip"); InputStream answers = resource(version + "/expected.json")) {
+        try (InputStream zip = resource(layout + "/data.zip"); InputStream answers = resource(layout + "/expected.json")) {
             UpgradeFixture.unzip(zip, data);
             expected = UpgradeFixture.JSON.readTree(answers);
         }

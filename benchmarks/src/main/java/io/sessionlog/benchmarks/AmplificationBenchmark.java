@@ -15,8 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.app.Sessionlog;
 import org.awaitility.Awaitility;
 import org.eclipse.jetty.client.HttpClient;
@@ -37,7 +35,6 @@ final class AmplificationBenchmark implements Callable<Integer> {
 
     /** Every byte on disk together, per byte posted: the goal of issue 26. */
     static final double GOAL = 2.5;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--events", defaultValue = "30000", description = "Events to post (default: ${DEFAULT-VALUE}).")
     int events;
@@ -64,7 +61,8 @@ final class AmplificationBenchmark implements Callable<Integer> {
                     events, sessions);
             posted = post(client, app.httpUrl());
             Awaitility.await("every event counted").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> counted(client, app.httpUrl()), counted -> {
+                    .until(() -> AnalyticsBenchmark.countedEvents(client, app.httpUrl(), now.minus(Duration.ofDays(2)), now.plus(Duration.ofDays(1))),
+                            counted -> {
                         System.out.printf(Locale.ROOT, "  visible: %,d of %,d%n", counted, events);
                         return counted >= events;
                     });
@@ -151,20 +149,6 @@ final class AmplificationBenchmark implements Callable<Integer> {
     /** Event times over the last hour, in order. */
     private Instant at(final int n) {
         return now.minus(Duration.ofHours(1)).plusMillis((long) n * 3_600_000L / events);
-    }
-
-    /** Events the day counters hold; 0 while they cannot answer. */
-    private long counted(final HttpClient client, final String base) throws Exception {
-        final ContentResponse answer = client.newRequest(base + "/v1/stats?interval=day&from=" + now.minus(Duration.ofDays(2))
-                + "&to=" + now.plus(Duration.ofDays(1))).timeout(60, TimeUnit.SECONDS).send();
-        if (answer.getStatus() != 200) {
-            return 0;
-        }
-        long counted = 0;
-        for (final JsonNode bucket : JSON.readTree(answer.getContentAsString()).get("buckets")) {
-            counted += bucket.get("events").asLong();
-        }
-        return counted;
     }
 
     /** Bytes of every file of each topic's partitions, summed over partitions, keyed by topic. */

@@ -155,8 +155,13 @@ final class AnalyticsBenchmark implements Callable<Integer> {
 
     /** Events the day counters hold for the loaded range; 0 while they cannot answer (503 during a rebalance). */
     private long counted(final HttpClient client, final String base) throws Exception {
-        final ContentResponse answer = client.newRequest(base + "/v1/stats?interval=day&from=" + now.minus(Duration.ofDays(31))
-                + "&to=" + now.plus(Duration.ofDays(1))).timeout(60, TimeUnit.SECONDS).send();
+        return countedEvents(client, base, now.minus(Duration.ofDays(31)), now.plus(Duration.ofDays(1)));
+    }
+
+    /** Events the day counters hold for events of {@code [from, to)}; 0 while they cannot answer (503 during a rebalance). */
+    static long countedEvents(final HttpClient client, final String base, final Instant from, final Instant to) throws Exception {
+        final ContentResponse answer = client.newRequest(base + "/v1/stats?interval=day&from=" + from + "&to=" + to)
+                .timeout(60, TimeUnit.SECONDS).send();
         if (answer.getStatus() != 200) {
             return 0;
         }

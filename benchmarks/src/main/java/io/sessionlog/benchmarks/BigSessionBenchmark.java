@@ -252,6 +252,9 @@ final class BigSessionBenchmark implements Callable<Integer> {
     }
 
     /** Probe writes to fresh sessions on the long session's partition, timed until a long-poll sees each, by phase. */
+    /** The pause between one probe's answer and the next probe, the pace performance.md's figures were measured at. */
+    private static final Duration PROBE_PACE = Duration.ofMillis(10);
+
     private static final class Probes {
         private final HttpClient client;
         private final String base;
@@ -294,7 +297,7 @@ final class BigSessionBenchmark implements Callable<Integer> {
                     synchronized (byPhase) {
                         into.recordValue(millis);
                     }
-                    Thread.sleep(10); // the pace of the probes the figures in performance.md were measured with
+                    sleep(PROBE_PACE);
                 } catch (Exception e) {
                     throw new IllegalStateException("a probe failed", e);
                 }

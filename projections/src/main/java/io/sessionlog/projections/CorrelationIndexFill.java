@@ -57,16 +57,10 @@ final class CorrelationIndexFill {
      * complete from that record on, without waiting for a step.
      */
     void beforeFirstRecord() {
-        if (index.get(CorrelationKey.FILL_STATE) != null) {
-            return;
+        if (index.get(CorrelationKey.FILL_STATE) == null && CorrelationKey.complete(index, events)) {
+            index.put(CorrelationKey.FILL_STATE, CorrelationKey.fillState(null));
+            stepping.cancel();
         }
-        try (KeyValueIterator<Bytes, StampedEvent> any = events.all()) {
-            if (any.hasNext()) {
-                return;
-            }
-        }
-        index.put(CorrelationKey.FILL_STATE, CorrelationKey.fillState(null));
-        stepping.cancel();
     }
 
     private void step() {

@@ -3,6 +3,7 @@ package io.sessionlog.projections.http;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,15 +46,15 @@ final class CorrelationRoutes {
         final int limit = (int) QueryParams.longParam(ctx, "limit", CorrelationCursor.DEFAULT_LIMIT, 1, EventFilter.MAX_LIMIT);
         final String token = ctx.queryParam("cursor");
         final CorrelationKey.Position after = token == null ? null : CorrelationCursor.decode(token, id, byRoot);
-        final Page local = () -> Queryable.queryable(() -> queries.correlated(root, byRoot ? null : id, includeDeleted, after, limit + 1));
+        final Supplier<List<StampedEvent>> local = () -> Queryable.queryable(() -> queries.correlated(root, byRoot ? null : id, includeDeleted, after, limit + 1));
         if (LocalScope.asked(ctx)) {
-            Json.answer(ctx, 200, part(local.events()));
+            Json.answer(ctx, 200, part(local.get()));
             return;
         }
         record Found(Bytes at, String sessionKey, long offset, JsonNode event) {
         }
         final List<Found> merged = new ArrayList<>();
-        for (final JsonNode part : LocalScope.parts(ctx, router, forwarder, token, () -> part(local.events()))) {
+        for (final JsonNode part : LocalScope.parts(ctx, router, forwarder, token, () -> part(local.get()))) {
             for (final JsonNode item : part.get("items")) {
                 final String session = item.get("session_id").asText();
                 final long offset = item.get("offset").asLong();
@@ -68,10 +69,6 @@ final class CorrelationRoutes {
         body.put("next_cursor", last == null ? null : CorrelationCursor.encode(id, byRoot,
                 new CorrelationKey.Position(last.sessionKey(), last.offset())));
         Json.answer(ctx, 200, body);
-    }
-
-    private interface Page {
-        List<StampedEvent> events();
     }
 
     /** This instance's part: each event as answered, with its session and offset for the merge. */

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The key of the correlation index: the root's length and bytes, the session's length and bytes, the offset. One
@@ -47,6 +49,20 @@ public final class CorrelationKey {
     /** The order of the index, for merging the scans of several partitions. */
     public static java.util.Comparator<io.sessionlog.schemas.avro.StampedEvent> order(final String root) {
         return java.util.Comparator.comparing(event -> of(root, event.getSessionKey(), event.getOffset()));
+    }
+
+    /**
+     * Whether a partition's index covers every event it stores: marked complete by its fill, or not begun on a partition
+     * that stores no event yet (nothing to fill).
+     */
+    public static boolean complete(final ReadOnlyKeyValueStore<Bytes, byte[]> index, final ReadOnlyKeyValueStore<Bytes, ?> events) {
+        final byte[] state = index.get(FILL_STATE);
+        if (state == null) {
+            try (KeyValueIterator<Bytes, ?> any = events.all()) {
+                return !any.hasNext();
+            }
+        }
+        return complete(state);
     }
 
     /** Whether {@code state}, the value under {@link #FILL_STATE}, marks the index complete. */

@@ -130,7 +130,7 @@ public final class SessionQueries {
         for (final int partition : stores.localPartitions(ProjectionNames.CORRELATION_INDEX_STORE)) {
             final ReadOnlyKeyValueStore<Bytes, byte[]> index = stores.keyValueStore(ProjectionNames.CORRELATION_INDEX_STORE, partition, false);
             final ReadOnlyKeyValueStore<Bytes, StampedEvent> events = stores.keyValueStore(ProjectionNames.EVENTS_STORE, partition, false);
-            if (!complete(index, events)) {
+            if (!CorrelationKey.complete(index, events)) {
                 sources.forEach(OrderedMerge.Source::close);
                 throw new InvalidStateStoreException("the correlation index of partition " + partition
                         + " is being filled from the stored events");
@@ -158,20 +158,6 @@ public final class SessionQueries {
             });
         }
         return OrderedMerge.first(sources, CorrelationKey.order(root), limit);
-    }
-
-    /**
-     * Whether a partition's correlation index covers every event it stores: marked complete by its fill, or not
-     * started on a partition that stores no event yet (a new one, whose first fill step is due in milliseconds).
-     */
-    private static boolean complete(final ReadOnlyKeyValueStore<Bytes, byte[]> index, final ReadOnlyKeyValueStore<Bytes, StampedEvent> events) {
-        final byte[] state = index.get(CorrelationKey.FILL_STATE);
-        if (state == null) {
-            try (KeyValueIterator<Bytes, StampedEvent> any = events.all()) {
-                return !any.hasNext();
-            }
-        }
-        return CorrelationKey.complete(state);
     }
 
     /** Where the event's latest record sits on the events topic, when the projection kept it. */
