@@ -11,6 +11,7 @@ public final class Paths {
     public static final String STATS = "/v1/stats";
     public static final String SYLLABLE_EVENTS = "/v1/syllable/events";
     public static final String INKEEP_EVENTS = "/v1/inkeep/events";
+    public static final String INKEEP_CONVERSATION = "/v1/inkeep/conversations/{conversation_id}";
     public static final String INKEEP_QUERY_EVENTS = "/v1/inkeep/query/events";
     public static final String BULK = "/v1/bulk";
     public static final String CORRELATION = "/v1/correlations/{correlation_id}";

@@ -30,6 +30,11 @@ final class DeletedOffsets {
         this.ranges = ranges;
     }
 
+    /** Forgets every deleted range of the session (a hard delete removes the session). */
+    void removeSession(final String session) {
+        SessionErasure.remove(ranges, session);
+    }
+
     /** Whether every deleted offset of the session is indexed: it has none yet, or it was marked. */
     boolean isComplete(final String session, final long deletedCount) {
         return deletedCount == 0 || ranges.get(SessionOffsetKey.of(session, MARKER)) != null;

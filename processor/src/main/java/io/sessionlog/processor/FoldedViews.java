@@ -40,10 +40,8 @@ final class FoldedViews {
         final ProcessorNode<?, ?, ?, ?> stamper = internal.currentNode();
         return ((CachedStateStore<String, byte[]>) cached).setFlushListener(
                 (Record<String, Change<byte[]>> flushed) -> {
+                    // A null view is a hard delete: it reaches sessions as a tombstone.
                     final byte[] view = flushed.value().newValue;
-                    if (view == null) {
-                        return; // sessions are never removed from the store; nothing to emit
-                    }
                     final ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
                     internal.setCurrentNode(stamper);
                     try {

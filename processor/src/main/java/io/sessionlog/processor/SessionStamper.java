@@ -319,6 +319,10 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
 
     private void delete(final Record<String, WriteIntent> record, final String key, final EventsDeleted deleted) {
         final SessionView view = currentView(key);
+        if (deleted.getSession()) {
+            erase(record, key, view);
+            return;
+        }
         if (view == null) {
             reject(record, "session " + key + " is unknown: nothing to delete");
             return;
@@ -337,6 +341,30 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             return;
         }
         save(record, view);
+    }
+
+    /**
+     * A hard delete: every entry of the session leaves every store (a tombstone on each changelog), and a tombstone on
+     * {@code events} and on {@code sessions} tells consumers, the projections included, that the session is gone. The
+     * session's later events start a new session from offset 0, with nothing of the old one. An unknown session (never
+     * seen, or deleted already) has nothing to remove: the delete changes nothing and emits nothing.
+     */
+    private void erase(final Record<String, WriteIntent> record, final String key, final SessionView view) {
+        if (view == null) {
+            return;
+        }
+        final int events = SessionErasure.remove(this.events, key);
+        SessionErasure.remove(chains, key);
+        deletedOffsets.removeSession(key);
+        tailDeletes.forget(key);
+        sessions.delete(key);
+        recent.remove(key);
+        final Record<String, Object> tombstone = new Record<>(key, null, record.timestamp(), record.headers());
+        if (!viewsFolded) {
+            context.forward(tombstone, ProcessorNames.SESSIONS_SINK);
+        }
+        context.forward(tombstone, ProcessorNames.EVENTS_SINK);
+        LOG.info("hard-deleted session {}: {} events removed from the processor's stores", key, events);
     }
 
     /**

@@ -65,6 +65,13 @@ final class TailDeletes {
         }
     }
 
+    /** Drops the session's pending walk, if any: a hard delete removed its events. */
+    void forget(final String session) {
+        if (pending.get(session) != null) {
+            pending.delete(session);
+        }
+    }
+
     /** Whether any session's walk is pending. */
     boolean anyPending() {
         try (KeyValueIterator<String, byte[]> all = pending.all()) {

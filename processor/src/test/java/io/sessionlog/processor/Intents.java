@@ -62,6 +62,12 @@ final class Intents {
                 .setIntent(EventsDeleted.newBuilder().setEventId(eventId).build()).build();
     }
 
+    /** A hard delete of the session, as ingest writes it (min_offset 0 for processors that do not know the flag). */
+    static WriteIntent deleteSession(final String session) {
+        return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)
+                .setIntent(EventsDeleted.newBuilder().setMinOffset(0L).setSession(true).build()).build();
+    }
+
     /** A patch of the title alone: a new title, or {@code null} to remove it. */
     static WriteIntent retitled(final String session, final String title) {
         return WriteIntent.newBuilder().setSessionKey(session).setIngestedAt(T0)

@@ -290,6 +290,56 @@ class ProcessorTopologyTest {
     }
 
     @Test
+    void aHardDeleteRemovesTheSessionFromEveryStoreAndTellsConsumersWithTombstones() {
+        raw.pipeInput("s", Intents.event("s", "a", "r1", false));
+        raw.pipeInput("s", Intents.event("s", "b", "r2", false));
+        raw.pipeInput("s", Intents.event("s", "c", "r1", false)); // leaves r2's chain in the chains store
+        raw.pipeInput("s", Intents.deleteEvent("s", "b"));        // an entry in the deleted offsets
+        raw.pipeInput("other", Intents.event("other", "a", "r1", false));
+        events.readValuesToList();
+        sessions.readValuesToList();
+        assertTrue(storedKeysOf("s") > 0);
+        final long otherEntries = storedKeysOf("other");
+
+        raw.pipeInput("s", Intents.deleteSession("s"));
+        final List<TestRecord<String, StampedEvent>> emitted = events.readRecordsToList();
+        assertEquals(1, emitted.size(), "one record on events, not one per event");
+        assertEquals("s", emitted.get(0).key());
+        assertNull(emitted.get(0).value(), "a tombstone: the session is gone");
+        final List<TestRecord<String, SessionView>> views = sessions.readRecordsToList();
+        assertEquals("s", views.get(views.size() - 1).key());
+        assertNull(views.get(views.size() - 1).value(), "the compacted sessions topic gets a tombstone");
+        assertEquals(0, storedKeysOf("s"), "nothing of the session is left in any store");
+        assertEquals(otherEntries, storedKeysOf("other"), "another session keeps everything");
+
+        raw.pipeInput("s", Intents.deleteSession("s"));
+        assertTrue(events.isEmpty() && sessions.isEmpty() && rejected.isEmpty(), "deleting a deleted session changes nothing");
+        raw.pipeInput("s", Intents.event("s", "a", "r1", false));
+        final StampedEvent again = events.readValue();
+        assertEquals(0, again.getOffset(), "a later event starts a new session: no duplicate of the deleted one");
+        assertEquals(0, again.getCorrelation().getChainPosition(), "and no chain of it");
+        assertEquals(1, lastView("s").getEventCount());
+    }
+
+    /** How many entries of {@code session} the processor's stores hold, in all. */
+    private long storedKeysOf(final String session) {
+        final byte[] prefix = io.sessionlog.schemas.keys.SessionEventIdKey.prefix(session).get();
+        long count = 0;
+        for (final String store : List.of(ProcessorNames.EVENTS_STORE, ProcessorNames.CHAINS_STORE, ProcessorNames.DELETED_OFFSETS_STORE)) {
+            try (var all = driver.<org.apache.kafka.common.utils.Bytes, Object>getKeyValueStore(store).all()) {
+                while (all.hasNext()) {
+                    final byte[] key = all.next().key.get();
+                    count += key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length) ? 1 : 0;
+                }
+            }
+        }
+        for (final String store : List.of(ProcessorNames.SESSIONS_STORE, ProcessorNames.TAIL_DELETES_STORE)) {
+            count += driver.<String, Object>getKeyValueStore(store).get(session) != null ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
     void aDeleteThatArrivesBeforeItsEventIsRejectedAndTheEventIsStampedLater() {
         raw.pipeInput("s", Intents.event("s", "first"));
         raw.pipeInput("s", Intents.deleteEvent("s", "late"));

@@ -134,6 +134,9 @@ public final class ProjectionsTopology {
         public void process(final Record<String, StampedEvent> record) {
             final StampedEvent received = record.value();
             if (received == null) {
+                if (record.key() != null) {
+                    erase(record.key());
+                }
                 return;
             }
             if (fill != null) {
@@ -157,6 +160,29 @@ public final class ProjectionsTopology {
                 correlations.put(CorrelationKey.of(event.getCorrelation().getRoot(), event.getSessionKey(), event.getOffset()), PRESENT);
             }
             updates.applied(event.getSessionKey());
+        }
+
+        /**
+         * A tombstone on {@code events}: the session was hard-deleted. Every event of it leaves the events store and
+         * every index (a tombstone on each changelog); the stats counters keep counting what was received (they name
+         * no one), so a month's figures do not change when a person's conversations are erased (docs/lifecycle.md).
+         */
+        private void erase(final String session) {
+            final java.util.List<StampedEvent> gone = new java.util.ArrayList<>();
+            try (var all = events.prefixScan(SessionOffsetKey.prefix(session), Serdes.Bytes().serializer())) {
+                all.forEachRemaining(entry -> gone.add(entry.value));
+            }
+            for (final StampedEvent event : gone) {
+                final long micros = SessionTimeKey.micros(event.getEvent().getOccurredAt());
+                byTime.delete(EventTimeKey.of(EventTimeKey.prefix(null), micros, session, event.getOffset()));
+                byTime.delete(EventTimeKey.of(EventTimeKey.prefix(Flux0View.type(event.getEvent())), micros, session, event.getOffset()));
+                if (event.getCorrelation() != null) {
+                    correlations.delete(CorrelationKey.of(event.getCorrelation().getRoot(), session, event.getOffset()));
+                }
+                ids.delete(SessionEventIdKey.of(session, event.getEvent().getEventId()));
+                events.delete(SessionOffsetKey.of(session, event.getOffset()));
+            }
+            updates.applied(session);
         }
 
         /**

@@ -156,6 +156,90 @@ class ProjectionsTopologyTest {
         assertEquals(List.of(), queries.events("a", filter(0, Set.of(), false), HERE));
     }
 
+    @Test
+    void tombstonesOnEventsAndSessionsRemoveEverythingOfTheSessionButTheCounters() {
+        final String gone = "erased-7f3a";
+        for (final String session : List.of(gone, "kept")) {
+            for (int offset = 0; offset < 3; offset++) {
+                final StampedEvent event = stamped(session, offset, offset == 1 ? "status" : "message", offset == 2);
+                event.setCorrelation(io.sessionlog.schemas.avro.Correlation.newBuilder().setRoot("RID(x)").setParent("RID(x)")
+                        .setChainStartOffset(0).setChainStartEventId(session + "-0").setChainPosition(offset).build());
+                events.pipeInput(session, event);
+            }
+            sessions.pipeInput(session, SessionView.newBuilder().setSessionKey(session).setOrigin(Origin.FLUX0).setId(session)
+                    .setAgentId("agent-" + session).setUserId("user-" + session).setCreatedAt(T0).setLastOffset(2)
+                    .setEventCount(3).setUpdatedAt(T0).build());
+        }
+        final Map<String, List<String>> countersBefore = counters();
+        assertTrue(entriesNaming(gone) > 0);
+        final long keptEntries = entriesNaming("kept");
+
+        events.pipeInput(gone, null);
+        sessions.pipeInput(gone, null);
+
+        assertEquals(0, entriesNaming(gone), "no store keeps a key of the session");
+        assertEquals(keptEntries, entriesNaming("kept"));
+        assertTrue(queries.session(gone, HERE).isEmpty());
+        assertEquals(List.of(), queries.events(gone, filter(0, Set.of(), true), HERE));
+        assertTrue(queries.event(gone, gone + "-0", HERE).isEmpty());
+        assertEquals(List.of("kept", "kept", "kept"), queries.correlated("RID(x)", null, true, null, 100).stream()
+                .map(StampedEvent::getSessionKey).toList(), "the correlation index points at the other session only");
+        assertEquals(countersBefore, counters(), "the counters keep what was received: they name no one");
+    }
+
+    /** The entries of every store whose key or value holds {@code text} (a session key) in UTF-8. */
+    private long entriesNaming(final String text) {
+        final byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long count = 0;
+        for (final String store : driver.getAllStateStores().keySet()) {
+            try (var all = driver.<Object, Object>getKeyValueStore(store).all()) {
+                while (all.hasNext()) {
+                    final var entry = all.next();
+                    count += contains(bytesOf(entry.key), needle) || contains(bytesOf(entry.value), needle) ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static byte[] bytesOf(final Object value) {
+        if (value instanceof org.apache.kafka.common.utils.Bytes bytes) {
+            return bytes.get();
+        }
+        if (value instanceof byte[] bytes) {
+            return bytes;
+        }
+        return String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean contains(final byte[] haystack, final byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Every stats counter, by store: key bytes and value. */
+    private Map<String, List<String>> counters() {
+        final Map<String, List<String>> all = new java.util.TreeMap<>();
+        for (final var interval : io.sessionlog.projections.query.StatsKey.Interval.values()) {
+            for (final String store : List.of(interval.eventStore(), interval.sessionStore())) {
+                final List<String> entries = new java.util.ArrayList<>();
+                try (var it = driver.<org.apache.kafka.common.utils.Bytes, Long>getKeyValueStore(store).all()) {
+                    it.forEachRemaining(e -> entries.add(e.key + "=" + e.value));
+                }
+                all.put(store, entries);
+            }
+        }
+        return all;
+    }
+
     private static EventFilter filter(final long minOffset, final Set<String> types, final boolean includeDeleted) {
         return new EventFilter(minOffset, types, null, null, null, includeDeleted, EventFilter.MAX_LIMIT);
     }

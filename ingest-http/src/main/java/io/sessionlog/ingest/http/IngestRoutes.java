@@ -66,11 +66,30 @@ public final class IngestRoutes {
                 minOffset(ctx), Instant.now()))), Scope.WRITE);
         app.delete(Paths.SESSION_EVENT, ctx -> accepted(ctx, List.of(reader.deleteEvent(ctx.pathParam("session_id"),
                 ctx.pathParam("event_id"), Instant.now()))), Scope.WRITE);
+        // Hard deletes: 204 as Parlant answers DELETE /sessions/{id}; Inkeep's SDK deletes a conversation through its own call.
+        app.delete(Paths.SESSION, ctx -> deleteSession(ctx, ctx.pathParam("session_id"), null), Scope.WRITE);
+        app.delete(Paths.INKEEP_CONVERSATION, ctx -> deleteSession(ctx, ctx.pathParam("conversation_id"),
+                Json.MAPPER.createObjectNode().put("success", true).put("message", "Conversation deleted")), Scope.WRITE);
         app.post(Paths.BULK, this::postBulk, Scope.ADMIN, Scope.WRITE);
         app.exception(InvalidInputException.class, (e, ctx) -> Problems.write(ctx, Problem.badRequest(e.getMessage(),
                 e.errors().stream().map(error -> new FieldError(error.index(), error.field(), error.reason())).toList())));
         app.exception(TooLargeException.class, (e, ctx) -> Problems.write(ctx, Problem.tooLarge(e.getMessage()
                 + " (" + IngestConfig.MAX_EVENT_BYTES + ")")));
+    }
+
+    /**
+     * Writes the hard delete of a session; answers once Kafka acknowledged it: {@code 204}, or {@code 200} with
+     * {@code inkeepBody} as Inkeep's API answers. The delete takes effect when the processor reaches it, in order with
+     * the session's other intents; deleting an unknown or deleted session changes nothing.
+     */
+    private void deleteSession(final Context ctx, final String session, final ObjectNode inkeepBody) {
+        send(ctx, List.of(reader.deleteSession(session, Instant.now())), () -> {
+            if (inkeepBody != null) {
+                Json.answer(ctx, 200, inkeepBody);
+            } else {
+                ctx.status(204);
+            }
+        });
     }
 
     private void postInkeep(final Context ctx) {
@@ -113,13 +132,18 @@ public final class IngestRoutes {
     /** Sends the intents; answers {@code status} with the body once all are acknowledged, else 503 with Retry-After. */
     private void publish(final Context ctx, final List<WriteIntent> intents, final java.util.function.Supplier<JsonNode> body,
                          final int status) {
+        send(ctx, intents, () -> Json.answer(ctx, status, body.get()));
+    }
+
+    /** Sends the intents; runs {@code answer} once all are acknowledged, else answers 503 with Retry-After. */
+    private void send(final Context ctx, final List<WriteIntent> intents, final Runnable answer) {
         // Outside the future: an intent that cannot be encoded is refused (400) before anything is sent.
         final var sent = publisher.publish(intents);
         ctx.future(() -> sent.handle((acks, failure) -> {
             if (failure != null) {
                 Problems.write(ctx, unavailable(failure));
             } else {
-                Json.answer(ctx, status, body.get());
+                answer.run();
             }
             return null;
         }));

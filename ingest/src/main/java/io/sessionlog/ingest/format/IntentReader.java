@@ -89,6 +89,17 @@ public final class IntentReader {
                 errors, 1).get(0);
     }
 
+    /**
+     * A hard delete of the session: its events, its view and every read model of it are removed. It carries
+     * {@code min_offset} 0 too, so that a processor of an earlier version (mid rolling upgrade) soft-deletes every event.
+     */
+    public WriteIntent deleteSession(final String sessionKey, final Instant now) {
+        final List<FieldError> errors = new ArrayList<>();
+        checkSessionKey(sessionKey, errors);
+        return complete(List.of(intent(sessionKey, now, EventsDeleted.newBuilder().setMinOffset(0L).setSession(true).build())),
+                errors, 1).get(0);
+    }
+
     private Optional<ReadEvent> readEvent(final InputFormat format, final JsonItem item, final Optional<String> pathSession,
                                           final Instant now, final List<FieldError> errors) {
         return switch (format) {

@@ -143,6 +143,9 @@ public final class QueryRoutes {
         }
         final List<StampedEvent> now = Queryable.queryable(() -> queries.events(id, filter, where));
         if (!now.isEmpty() || waitSeconds == 0) {
+            if (now.isEmpty() && unknown(id, where)) {
+                throw Problem.notFound("session " + id + " is unknown");
+            }
             answerEvents(ctx, now);
             return;
         }
@@ -158,6 +161,15 @@ public final class QueryRoutes {
             }
             return null;
         }));
+    }
+
+    /**
+     * Whether the session has neither a view nor any event here: never created, or hard-deleted. An event can be
+     * projected a moment before its session's view (they arrive on two topics), so the events are asked too.
+     */
+    private boolean unknown(final String id, final Route.Local where) {
+        return Queryable.queryable(() -> queries.session(id, where)).isEmpty()
+                && Queryable.queryable(() -> queries.events(id, new EventFilter(0, java.util.Set.of(), null, null, null, true, 1), where)).isEmpty();
     }
 
     private void listInstances(final Context ctx) {

@@ -20,6 +20,11 @@ public final class SessionOffsetKey {
         return Bytes.wrap(ByteBuffer.allocate(4 + session.length + 8).putInt(session.length).put(session).putLong(offset).array());
     }
 
+    /** The common prefix of every key of a session (the session key's length and bytes), for a prefix scan. */
+    public static Bytes prefix(final String sessionKey) {
+        return SessionEventIdKey.prefix(sessionKey);
+    }
+
     /** The first key of a session from {@code minOffset} on. */
     public static Bytes from(final String sessionKey, final long minOffset) {
         return of(sessionKey, Math.max(0, minOffset));
