@@ -1,0 +1,143 @@
+package io.sessionlog.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sessionlog.schemas.Topics;
+import io.sessionlog.testsupport.CommittedRecords;
+import io.sessionlog.testsupport.SharedKafkaCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hard delete of a session of each origin, through the route its users call: {@code DELETE /v1/sessions/{id}} answers
+ * 204 (Parlant), Inkeep's {@code DELETE /conversations/{id}} answers as Inkeep does. Afterwards every read route
+ * answers 404 or leaves the session out, the other sessions are untouched, consumers of {@code events} and
+ * {@code sessions} see a tombstone, and a new event with the id starts a new session.
+ */
+@ExtendWith(SharedKafkaCluster.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class HardDeleteIT {
+
+    private static final String PREFIX = "harddelete-" + System.nanoTime() + ".";
+    private static final String FLUX0 = "erase-flux0";
+    private static final String SYLLABLE = "erase-call";
+    private static final String INKEEP = "erase-conv";
+    private static final List<String> ERASED = List.of(FLUX0, SYLLABLE, INKEEP);
+    private static final String KEPT = "kept-flux0";
+
+    private static Sessionlog app;
+    private static Http http;
+
+    @BeforeAll
+    static void writeAndDelete() {
+        app = TestApps.start(PREFIX, Map.of());
+        http = new Http(app.httpUrl());
+        for (final String session : List.of(FLUX0, KEPT)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(202, http.post("/v1/sessions/" + session + "/events", """
+                        {"id": "%s-%d", "correlation_id": "RID(shared-root)::%s%d", "type": "message", "source": "user",
+                         "data": {"type": "message", "parts": [{"type": "content", "content": "my card is 4111 %s"}]},
+                         "created_at": "2025-01-29T09:27:4%dZ"}""".formatted(session, i, session, i, session, i)).status());
+            }
+        }
+        assertEquals(202, http.post("/v1/syllable/events", """
+                {"session_id": "%s", "user_id": "caller-9", "source": "tool-call", "category": "automation",
+                 "type": "phone-transfer", "description": "caller said 4111", "timestamp": "2025-03-07T14:02:11.482Z"}"""
+                .formatted(SYLLABLE)).status());
+        assertEquals(200, http.post("/v1/inkeep/events", """
+                {"type": "message:sent", "entityType": "conversation", "conversationId": "%s",
+                 "properties": {"said": "4111"}}""".formatted(INKEEP)).status());
+        for (final String session : List.of(FLUX0, SYLLABLE, INKEEP, KEPT)) {
+            http.awaitGet("/v1/sessions/" + session, a -> a.status() == 200, Duration.ofSeconds(30));
+        }
+        http.awaitGet("/v1/correlations/RID%28shared-root%29?root=true", a -> a.status() == 200
+                && a.body().get("data").size() == 6, Duration.ofSeconds(30));
+
+        final Http.Answer flux0 = http.delete("/v1/sessions/" + FLUX0);
+        assertEquals(204, flux0.status(), "as Parlant answers DELETE /sessions/{id}");
+        assertEquals(204, http.delete("/v1/sessions/" + SYLLABLE).status());
+        final Http.Answer inkeep = http.delete("/v1/inkeep/conversations/" + INKEEP);
+        assertEquals(200, inkeep.status());
+        assertTrue(inkeep.body().get("success").asBoolean(), "Inkeep's DeleteConversationResponseBody: " + inkeep.body());
+        for (final String session : ERASED) {
+            http.awaitGet("/v1/sessions/" + session, a -> a.status() == 404, Duration.ofSeconds(30));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void everyReadRouteAnswers404OrLeavesTheSessionsOut() {
+        for (final String session : ERASED) {
+            http.awaitGet("/v1/sessions/" + session + "/events?include_deleted=true", a -> a.status() == 404, Duration.ofSeconds(30));
+        }
+        assertEquals(404, http.get("/v1/sessions/" + FLUX0 + "/events/" + FLUX0 + "-0").status());
+        final List<String> correlated = sessionIds(http.awaitGet("/v1/correlations/RID%28shared-root%29?root=true&include_deleted=true",
+                a -> a.status() == 200 && a.body().get("data").size() == 3, Duration.ofSeconds(30)).body());
+        assertEquals(List.of(KEPT, KEPT, KEPT), correlated, "only the other session's events are linked");
+        final JsonNode listing = http.get("/v1/sessions?limit=1000").body();
+        final List<String> listed = listing.get("data").findValuesAsText("id");
+        assertTrue(listed.contains(KEPT), listed.toString());
+        ERASED.forEach(session -> assertFalse(listed.contains(session), session + " is not listed: " + listed));
+        final List<String> searched = sessionIds(http.get("/v1/events?include_deleted=true&limit=1000").body());
+        ERASED.forEach(session -> assertFalse(searched.contains(session), session + " has no event found across sessions"));
+        assertEquals(0, http.get("/v1/syllable/events?include_deleted=true&limit=100").body().get("items").findValuesAsText("session_id")
+                .stream().filter(SYLLABLE::equals).count(), "Syllable's list leaves the call out");
+        assertEquals(List.of(KEPT + "-0", KEPT + "-1", KEPT + "-2"), http.get("/v1/sessions/" + KEPT + "/events").body()
+                .get("data").findValuesAsText("id"), "another session keeps every event");
+    }
+
+    @Test
+    void consumersOfEventsAndSessionsSeeATombstoneForEachDeletedSession() {
+        final Topics topics = new Topics(PREFIX);
+        for (final String topic : List.of(topics.events(), topics.sessions())) {
+            final List<ConsumerRecord<String, byte[]>> records = CommittedRecords.transactions(app.bootstrapServers(), topic,
+                    new ByteArrayDeserializer()).stream().flatMap(List::stream).toList();
+            for (final String session : ERASED) {
+                final ConsumerRecord<String, byte[]> last = records.stream().filter(r -> r.key().equals(session))
+                        .reduce((first, second) -> second).orElseThrow();
+                assertNull(last.value(), topic + ": the last record of " + session + " is a tombstone");
+            }
+        }
+    }
+
+    @Test
+    void aNewEventWithTheIdStartsANewSessionAndDeletingAgainChangesNothing() {
+        assertEquals(204, http.delete("/v1/sessions/never-existed").status(), "a delete is idempotent: nothing to remove is no error");
+        final String again = "erase-again";
+        assertEquals(202, http.post("/v1/sessions/" + again + "/events", """
+                {"id": "first", "correlation_id": "RID(again)::1", "type": "message", "source": "user", "data": {"type": "message", "parts": []},
+                 "created_at": "2025-01-29T09:27:41Z"}""").status());
+        http.awaitGet("/v1/sessions/" + again + "/events", a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(30));
+        assertEquals(204, http.delete("/v1/sessions/" + again).status());
+        http.awaitGet("/v1/sessions/" + again, a -> a.status() == 404, Duration.ofSeconds(30));
+        assertEquals(202, http.post("/v1/sessions/" + again + "/events", """
+                {"id": "first", "correlation_id": "RID(again)::1", "type": "message", "source": "user", "data": {"type": "message", "parts": []},
+                 "created_at": "2025-01-29T09:28:41Z"}""").status());
+        final JsonNode events = http.awaitGet("/v1/sessions/" + again + "/events", a -> a.status() == 200
+                && a.body().get("data").size() == 1, Duration.ofSeconds(30)).body();
+        assertEquals(0, events.get("data").get(0).get("offset").asLong(), "stamped anew from offset 0, not a duplicate");
+        assertEquals("2025-01-29T09:28:41Z", events.get("data").get(0).get("created_at").asText());
+    }
+
+    private static List<String> sessionIds(final JsonNode page) {
+        return page.get("data").findValuesAsText("session_id");
+    }
+}
