@@ -33,6 +33,7 @@ import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.TopicProvisioner;
+import io.sessionlog.schemas.TopicSettings;
 import io.sessionlog.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +96,8 @@ public final class Sessionlog implements AutoCloseable {
 
         final AppConfig resolved = new AppConfig(settings);
         TopicProvisioner.ensureTopics(ClusterConfig.kafkaClientConfig(resolved), new Topics(resolved.getString(ClusterConfig.TOPIC_PREFIX)),
-                resolved.getInt(ClusterConfig.TOPIC_PARTITIONS), resolved.getShort(ClusterConfig.TOPIC_REPLICATION_FACTOR));
+                resolved.getInt(ClusterConfig.TOPIC_PARTITIONS), resolved.getShort(ClusterConfig.TOPIC_REPLICATION_FACTOR),
+                TopicSettings.of(resolved));
         startRoles(resolved, settings);
         LOG.info("sessionlog ready in {} ms: HTTP {}, Kafka {}, schema registry {}, roles {}",
                 Duration.ofNanos(System.nanoTime() - begin).toMillis(), httpUrl(), bootstrapServers, registryUrl,

@@ -137,6 +137,20 @@ class HardDeleteIT {
         assertEquals("2025-01-29T09:28:41Z", events.get("data").get(0).get("created_at").asText());
     }
 
+    @Test
+    void everyChangelogBoundsHowLongATombstoneWaitsForCompaction() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", app.bootstrapServers()))) {
+            final List<String> changelogs = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(PREFIX) && name.endsWith("-changelog")).sorted().toList();
+            assertTrue(changelogs.size() >= 10, "the processor's and the projections' changelogs: " + changelogs);
+            final var configs = admin.describeConfigs(changelogs.stream().map(name -> new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name)).toList()).all().get(30, TimeUnit.SECONDS);
+            configs.forEach((topic, config) -> assertEquals("86400000", config.get("max.compaction.lag.ms").value(),
+                    topic.name() + ": the default bound, one day"));
+        }
+    }
+
     private static List<String> sessionIds(final JsonNode page) {
         return page.get("data").findValuesAsText("session_id");
     }

@@ -20,6 +20,11 @@ public final class ClusterConfig {
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String TOPIC_EVENTS_RETENTION_MS = "topic.events.retention.ms";
+    public static final String TOPIC_EVENTS_RETENTION_BYTES = "topic.events.retention.bytes";
+    public static final String TOPIC_RAW_RETENTION_MS = "topic.raw.retention.ms";
+    public static final String TOPIC_REJECTED_RETENTION_MS = "topic.rejected.retention.ms";
+    public static final String TOPIC_MAX_COMPACTION_LAG_MS = "topic.max.compaction.lag.ms";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     public static final String USE_LATEST_VERSION = "use.latest.version";
@@ -44,6 +49,20 @@ public final class ClusterConfig {
                         "Partitions of the topics sessionlog creates when they are missing.")
                 .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
                         "Replication factor of created topics; -1 takes the broker's default.replication.factor.")
+                .define(TOPIC_EVENTS_RETENTION_MS, Type.LONG, TopicSettings.FOREVER, Range.atLeast(-1), Importance.HIGH,
+                        "retention.ms of the events topic, the system of record: -1 (default) keeps every event forever; "
+                        + "every rebuild of the read models and every new consumer read it from its start.")
+                .define(TOPIC_EVENTS_RETENTION_BYTES, Type.LONG, TopicSettings.FOREVER, Range.atLeast(-1), Importance.MEDIUM,
+                        "retention.bytes of each partition of the events topic; -1 (default): no bound.")
+                .define(TOPIC_RAW_RETENTION_MS, Type.LONG, TopicSettings.RAW_RETENTION_MS, Range.atLeast(3_600_000L), Importance.HIGH,
+                        "retention.ms of events.raw, the inbox: a record is needed only until the processor stamped it, so "
+                        + "3 days (default) covers a processor stopped over a weekend; a processor stopped longer loses what "
+                        + "it had not stamped. Deduplication does not depend on it (the processor keeps every event id).")
+                .define(TOPIC_REJECTED_RETENTION_MS, Type.LONG, TopicSettings.REJECTED_RETENTION_MS, Range.atLeast(-1), Importance.MEDIUM,
+                        "retention.ms of the rejected topic (the original bytes of what could not be processed): 7 days by default.")
+                .define(TOPIC_MAX_COMPACTION_LAG_MS, Type.LONG, TopicSettings.MAX_COMPACTION_LAG_MS, Range.atLeast(60_000L), Importance.MEDIUM,
+                        "max.compaction.lag.ms of every compacted topic sessionlog owns (sessions and every Streams changelog): "
+                        + "a tombstone, a hard delete's included, is physically applied within about this bound (1 day by default).")
                 .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
                         "Confluent-compatible schema registry URL(s), comma-separated; mock://scope for tests.")
                 .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
