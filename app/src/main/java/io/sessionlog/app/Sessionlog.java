@@ -19,6 +19,7 @@ import io.sessionlog.http.ProblemErrorHandler;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.RequestGuards;
 import io.sessionlog.ingest.IngestConfig;
+import io.sessionlog.ingest.format.IntentReader;
 import io.sessionlog.ingest.http.IngestRoutes;
 import io.sessionlog.ingest.kafka.IntentPublisher;
 import io.sessionlog.processor.ProcessorConfig;
@@ -26,6 +27,7 @@ import io.sessionlog.processor.ProcessorService;
 import io.sessionlog.projections.ProjectionsConfig;
 import io.sessionlog.projections.ProjectionsService;
 import io.sessionlog.projections.http.QueryRoutes;
+import io.sessionlog.projections.http.SessionDeleter;
 import io.sessionlog.projections.query.SessionQueries;
 import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StatsKey;
@@ -162,6 +164,7 @@ public final class Sessionlog implements AutoCloseable {
         cluster.register(http);
         metrics.register(http);
 
+        SessionDeleter deleter = null;
         if (config.runs(AppConfig.INGEST)) {
             final IngestConfig ingest = new IngestConfig(settings);
             final IntentPublisher publisher = new IntentPublisher(ingest.producerConfig(), ingest.serdeConfig(),
@@ -170,6 +173,8 @@ public final class Sessionlog implements AutoCloseable {
             publisher.bindMetrics(metrics.registry());
             new IngestRoutes(publisher, ingest).register(http);
             roleStates.put(AppConfig.INGEST, () -> "UP");
+            final IntentReader reader = new IntentReader(ingest.getInt(IngestConfig.MAX_EVENT_BYTES));
+            deleter = session -> publisher.publish(List.of(reader.deleteSession(session, java.time.Instant.now())));
         }
         ProjectionsService projections = null;
         if (config.runs(AppConfig.PROJECTIONS)) {
@@ -180,10 +185,14 @@ public final class Sessionlog implements AutoCloseable {
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
             started.push(projections);
             projections.bindMetrics(metrics.registry());
-            new QueryRoutes(new SessionQueries(projections, projectionsConfig.statsRetention().get(StatsKey.Interval.HOUR)),
-                    projections, updates, scheme,
+            final QueryRoutes queries = new QueryRoutes(new SessionQueries(projections,
+                    projectionsConfig.statsRetention().get(StatsKey.Interval.HOUR)), projections, updates, scheme,
                     config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS),
-                    Duration.ofMillis(config.getLong(AppConfig.HTTP_SSE_HEARTBEAT_MS))).register(http);
+                    Duration.ofMillis(config.getLong(AppConfig.HTTP_SSE_HEARTBEAT_MS)));
+            queries.register(http);
+            if (deleter != null) {
+                queries.registerOwnerDeletes(http, deleter);
+            }
             final ProjectionsService running = projections;
             roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
         }

@@ -138,6 +138,32 @@ class HardDeleteIT {
     }
 
     @Test
+    void theSessionsOfOneUserAreDeletedTogetherAndNoOneElses() {
+        final List<String> owned = List.of("owned-1", "owned-2", "owned-3", "owned-4", "owned-5");
+        for (final String session : List.of("owned-1", "owned-2", "owned-3", "owned-4", "owned-5", "not-owned")) {
+            assertEquals(202, http.post("/v1/syllable/events", """
+                    {"session_id": "%s", "user_id": "%s", "source": "tool-call", "category": "automation",
+                     "type": "phone-transfer", "timestamp": "2025-03-07T14:02:11.482Z"}"""
+                    .formatted(session, session.equals("not-owned") ? "owner-78" : "owner-77")).status());
+        }
+        http.awaitGet("/v1/sessions?user_id=owner-77", a -> a.status() == 200 && a.body().get("data").size() == 5, Duration.ofSeconds(30));
+        http.awaitGet("/v1/sessions/not-owned", a -> a.status() == 200, Duration.ofSeconds(30));
+
+        assertEquals(400, http.delete("/v1/sessions").status(), "never every session");
+        final Http.Answer unknown = http.delete("/v1/sessions?user_id=unknown");
+        assertEquals(400, unknown.status());
+        assertEquals("user_id", unknown.body().get("errors").get(0).get("field").asText());
+        final Http.Answer deleted = http.delete("/v1/sessions?user_id=owner-77");
+        assertEquals(204, deleted.status(), "as Parlant answers a delete of sessions by customer");
+        assertEquals("5", deleted.headers().firstValue("Sessionlog-Deleted-Sessions").orElseThrow());
+        for (final String session : owned) {
+            http.awaitGet("/v1/sessions/" + session, a -> a.status() == 404, Duration.ofSeconds(30));
+        }
+        assertEquals(0, http.get("/v1/sessions?user_id=owner-77").body().get("data").size());
+        assertEquals(200, http.get("/v1/sessions/not-owned").status(), "another user's session stays");
+    }
+
+    @Test
     void everyChangelogBoundsHowLongATombstoneWaitsForCompaction() throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of("bootstrap.servers", app.bootstrapServers()))) {

@@ -37,7 +37,8 @@ final class Http {
     }
 
     /** An answer; {@code stale} when a standby copy gave it (the Sessionlog-Stale header). */
-    record Answer(int status, JsonNode body, String contentType, String retryAfter, boolean stale) {
+    record Answer(int status, JsonNode body, String contentType, String retryAfter, boolean stale,
+                  java.net.http.HttpHeaders headers) {
     }
 
     Answer post(final String path, final byte[] body) {
@@ -84,7 +85,7 @@ final class Http {
             return new Answer(response.statusCode(), text.isEmpty() ? JSON.nullNode() : JSON.readTree(text),
                     response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("Retry-After").orElse(""),
-                    response.headers().firstValue("Sessionlog-Stale").isPresent());
+                    response.headers().firstValue("Sessionlog-Stale").isPresent(), response.headers());
         } catch (IOException e) {
             throw new AssertionError("HTTP call failed: " + e, e);
         } catch (InterruptedException e) {

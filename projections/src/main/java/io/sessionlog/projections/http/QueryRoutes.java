@@ -164,6 +164,14 @@ public final class QueryRoutes {
     }
 
     /**
+     * Registers {@code DELETE /v1/sessions?agent_id=&user_id=}, the hard delete of an owner's sessions: only where the
+     * process also writes to Kafka (the ingest role), which {@code deleter} does.
+     */
+    public void registerOwnerDeletes(final Javalin app, final SessionDeleter deleter) {
+        app.delete(Paths.SESSIONS, new OwnerDeletes(sessionListing, deleter)::delete, Scope.WRITE);
+    }
+
+    /**
      * Whether the session has neither a view nor any event here: never created, or hard-deleted. An event can be
      * projected a moment before its session's view (they arrive on two topics), so the events are asked too.
      */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.sessionlog.http.Json;
+import io.sessionlog.http.Paths;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionBrowse;
 import io.sessionlog.projections.query.SessionFilter;
@@ -24,6 +25,8 @@ import io.sessionlog.schemas.avro.SessionView;
  * answer 503, never a partial page.
  */
 final class SessionListing {
+
+    static final int OWNER_PAGE = 1_000;
 
     private final SessionWalks walks;
     private final Router router;
@@ -45,30 +48,70 @@ final class SessionListing {
         }
         // Every instance walks from the same cursor, the walk's start time included.
         final String cursor = new BrowseCursor(browse.sort(), browse.descending(), browse.after(), browse.asOf()).encode();
-        final List<Positioned> merged = new ArrayList<>();
-        boolean morePossible = false;
-        long totalCount = 0;
-        for (final JsonNode page : LocalScope.parts(ctx, router, forwarder, cursor, () -> localPage(browse, stats, total))) {
-            final JsonNode positions = page.get("positions");
-            for (int i = 0; i < page.get("data").size(); i++) {
-                merged.add(new Positioned(new SessionBrowse.Position(positions.get(i).get(0).asLong(), positions.get(i).get(1).asText()),
-                        page.get("data").get(i)));
-            }
-            morePossible |= page.get("data").size() >= browse.limit();
-            totalCount += total ? page.get("total_count").asLong() : 0;
-        }
-        Comparator<Positioned> order = Comparator.comparing(Positioned::position);
-        merged.sort(browse.descending() ? order.reversed() : order);
+        final List<JsonNode> pages = LocalScope.parts(ctx, router, forwarder, cursor, () -> localPage(browse, stats, total));
+        final Page page = merge(browse, pages);
         final ObjectNode body = Json.MAPPER.createObjectNode();
         final ArrayNode data = body.putArray("data");
-        merged.stream().limit(browse.limit()).forEach(p -> data.add(p.session()));
-        final boolean more = merged.size() > browse.limit() || (morePossible && merged.size() == browse.limit());
-        body.put("next_cursor", more ? new BrowseCursor(browse.sort(), browse.descending(),
-                merged.get(browse.limit() - 1).position(), browse.asOf()).encode() : null);
+        page.sessions().forEach(p -> data.add(p.session()));
+        body.put("next_cursor", page.next() == null ? null
+                : new BrowseCursor(browse.sort(), browse.descending(), page.next(), browse.asOf()).encode());
         if (total) {
-            body.put("total_count", totalCount);
+            body.put("total_count", pages.stream().mapToLong(p -> p.get("total_count").asLong()).sum());
         }
         Json.answer(ctx, 200, body);
+    }
+
+    /**
+     * The keys of every session of an agent and/or a user, on every instance: a walk by id (an order sessions do not
+     * move in), a page of {@value #OWNER_PAGE} at a time. A session the owner gains during the walk may be left out.
+     */
+    List<String> ownedBy(final String agentId, final String userId, final String authorization) {
+        final SessionFilter filter = new SessionFilter(agentId, userId, null, null, null, null, null, null, null, null);
+        final List<String> keys = new ArrayList<>();
+        SessionBrowse.Position after = null;
+        do {
+            final SessionBrowse browse = new SessionBrowse(SessionBrowse.Sort.ID, false, filter, after, null, OWNER_PAGE);
+            final String query = ownerQuery(agentId, userId) + "&sort=id&order=asc&limit=" + OWNER_PAGE + "&cursor="
+                    + new BrowseCursor(browse.sort(), false, after, null).encode() + "&scope=local";
+            final Page page = merge(browse, router.instances().stream().map(instance -> instance.self() ? localPage(browse, false, false)
+                    : forwarder.get(instance.hostPort(), Paths.SESSIONS + "?" + query, authorization)).toList());
+            page.sessions().forEach(p -> keys.add(p.position().sessionKey()));
+            after = page.next();
+        } while (after != null);
+        return keys;
+    }
+
+    private static String ownerQuery(final String agentId, final String userId) {
+        final List<String> parts = new ArrayList<>();
+        if (agentId != null) {
+            parts.add("agent_id=" + java.net.URLEncoder.encode(agentId, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (userId != null) {
+            parts.add("user_id=" + java.net.URLEncoder.encode(userId, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return String.join("&", parts);
+    }
+
+    /** One page merged from every instance's part, in the walk's order, and where the next page starts (or null). */
+    private static Page merge(final SessionBrowse browse, final List<JsonNode> parts) {
+        final List<Positioned> merged = new ArrayList<>();
+        boolean morePossible = false;
+        for (final JsonNode part : parts) {
+            final JsonNode positions = part.get("positions");
+            for (int i = 0; i < part.get("data").size(); i++) {
+                merged.add(new Positioned(new SessionBrowse.Position(positions.get(i).get(0).asLong(), positions.get(i).get(1).asText()),
+                        part.get("data").get(i)));
+            }
+            morePossible |= part.get("data").size() >= browse.limit();
+        }
+        final Comparator<Positioned> order = Comparator.comparing(Positioned::position);
+        merged.sort(browse.descending() ? order.reversed() : order);
+        final List<Positioned> page = merged.stream().limit(browse.limit()).toList();
+        final boolean more = merged.size() > browse.limit() || (morePossible && merged.size() == browse.limit());
+        return new Page(page, more ? page.get(page.size() - 1).position() : null);
+    }
+
+    private record Page(List<Positioned> sessions, SessionBrowse.Position next) {
     }
 
     /** The walk asked for; a first page of a walk that sessions can move along records when it began. */
