@@ -37,6 +37,8 @@ class TopicSettingsIT {
         assertEquals("-1", configs.get(topics.events()).get("retention.ms").value(), "the system of record is kept forever");
         assertEquals("-1", configs.get(topics.events()).get("retention.bytes").value());
         assertEquals("259200000", configs.get(topics.raw()).get("retention.ms").value(), "the inbox: 3 days");
+        assertEquals("21600000", configs.get(topics.raw()).get("segment.ms").value(), "a segment rolls within 6 hours, "
+                + "so retention drops a record within 3 days and 6 hours, not 7 days more");
         assertEquals("604800000", configs.get(topics.rejected()).get("retention.ms").value());
         assertEquals("compact", configs.get(topics.sessions()).get("cleanup.policy").value());
         assertEquals("86400000", configs.get(topics.sessions()).get("max.compaction.lag.ms").value(),

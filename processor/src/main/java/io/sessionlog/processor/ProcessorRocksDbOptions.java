@@ -2,6 +2,7 @@ package io.sessionlog.processor;
 
 import java.util.Map;
 
+import io.sessionlog.streams.DeletedEntriesBound;
 import io.sessionlog.streams.StoreCompression;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.HashLinkedListMemTableConfig;
@@ -23,7 +24,8 @@ import org.rocksdb.Options;
  * a bucket, still correct) finds the session's bucket directly (decision record 0005). Hashed memtables
  * do not take concurrent writes, which a store written by one stream thread never makes.
  *
- * <p>Every store's files are LZ4-compressed ({@link StoreCompression}).
+ * <p>Every store's files are LZ4-compressed ({@link StoreCompression}), and deleted entries leave them within the
+ * changelogs' compaction bound ({@link DeletedEntriesBound}).
  */
 public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
 
@@ -35,6 +37,7 @@ public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
     @Override
     public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
         StoreCompression.apply(options);
+        DeletedEntriesBound.apply(options, configs);
         if (ProcessorNames.SESSIONS_STORE.equals(storeName)) {
             options.useCappedPrefixExtractor(SESSION_KEY_PREFIX_BYTES);
             options.setMemTableConfig(new HashLinkedListMemTableConfig());

@@ -2,16 +2,21 @@ package io.sessionlog.projections;
 
 import java.util.Map;
 
+import io.sessionlog.streams.DeletedEntriesBound;
 import io.sessionlog.streams.StoreCompression;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.Options;
 
-/** RocksDB options of the read models' stores: Kafka Streams' own, with the files LZ4-compressed ({@link StoreCompression}). */
+/**
+ * RocksDB options of the read models' stores: Kafka Streams' own, with the files LZ4-compressed ({@link StoreCompression})
+ * and deleted entries gone from the files within the changelogs' compaction bound ({@link DeletedEntriesBound}).
+ */
 public final class ProjectionsRocksDbOptions implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
         StoreCompression.apply(options);
+        DeletedEntriesBound.apply(options, configs);
     }
 
     @Override

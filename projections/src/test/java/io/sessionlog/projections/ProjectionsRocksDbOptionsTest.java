@@ -40,6 +40,15 @@ class ProjectionsRocksDbOptionsTest {
     }
 
     @Test
+    void deletedEntriesLeaveTheFilesWithinTheChangelogsCompactionBound() {
+        try (Options options = new Options()) {
+            new ProjectionsRocksDbOptions().setConfig(ProjectionNames.EVENTS_STORE, options,
+                    Map.of("topic.max.compaction.lag.ms", 3_600_000L));
+            assertEquals(3_600, options.periodicCompactionSeconds(), "every file older than the bound is compacted again");
+        }
+    }
+
+    @Test
     void eventsLikeTheOnesSentTakeAThirdOfTheirBytesOnDisk(@TempDir final Path dir) throws RocksDBException, IOException {
         long written = 0;
         try (Options options = new Options().setCreateIfMissing(true)) {

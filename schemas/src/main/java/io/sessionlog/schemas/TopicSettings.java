@@ -18,6 +18,7 @@ public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, l
     public static final long RAW_RETENTION_MS = 3 * 24 * 3_600_000L;
     public static final long REJECTED_RETENTION_MS = 7 * 24 * 3_600_000L;
     public static final long MAX_COMPACTION_LAG_MS = 24 * 3_600_000L;
+    public static final long RAW_SEGMENT_MS = 6 * 3_600_000L;
 
     /** The defaults of every key. */
     public static final TopicSettings DEFAULTS = new TopicSettings(FOREVER, FOREVER, RAW_RETENTION_MS, REJECTED_RETENTION_MS,
@@ -28,6 +29,11 @@ public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, l
         return new TopicSettings(config.getLong(ClusterConfig.TOPIC_EVENTS_RETENTION_MS), config.getLong(ClusterConfig.TOPIC_EVENTS_RETENTION_BYTES),
                 config.getLong(ClusterConfig.TOPIC_RAW_RETENTION_MS), config.getLong(ClusterConfig.TOPIC_REJECTED_RETENTION_MS),
                 config.getLong(ClusterConfig.TOPIC_MAX_COMPACTION_LAG_MS));
+    }
+
+    /** How long a segment of events.raw stays open: a tenth of its retention, at most 6 hours. */
+    public long rawSegmentMs() {
+        return Math.min(RAW_SEGMENT_MS, Math.max(60_000L, rawRetentionMs / 10));
     }
 
     /** One topic config sessionlog sets, and the sessionlog key it comes from (null: not configurable). */
@@ -49,8 +55,11 @@ public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, l
                     TopicConfig.RETENTION_BYTES_CONFIG, new Setting(String.valueOf(eventsRetentionBytes), ClusterConfig.TOPIC_EVENTS_RETENTION_BYTES));
         }
         if (topic.equals(topics.raw())) {
+            // Retention drops whole segments once their newest record is older than it; the broker rolls a segment
+            // after 7 days by default, which would keep a quiet inbox's records for 7 days plus retention.
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, delete, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessage,
-                    TopicConfig.RETENTION_MS_CONFIG, new Setting(String.valueOf(rawRetentionMs), ClusterConfig.TOPIC_RAW_RETENTION_MS));
+                    TopicConfig.RETENTION_MS_CONFIG, new Setting(String.valueOf(rawRetentionMs), ClusterConfig.TOPIC_RAW_RETENTION_MS),
+                    TopicConfig.SEGMENT_MS_CONFIG, new Setting(String.valueOf(rawSegmentMs()), ClusterConfig.TOPIC_RAW_RETENTION_MS));
         }
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, delete, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessage,
                 TopicConfig.RETENTION_MS_CONFIG, new Setting(String.valueOf(rejectedRetentionMs), ClusterConfig.TOPIC_REJECTED_RETENTION_MS));
