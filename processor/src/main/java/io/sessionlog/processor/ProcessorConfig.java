@@ -29,6 +29,9 @@ public final class ProcessorConfig extends AbstractConfig {
     public static final String VIEW_CACHE_BYTES = "processor.view.cache.bytes";
     public static final String DELETE_STEP_EVENTS = "processor.delete.step.events";
     public static final String DELETE_STEP_INTERVAL_MS = "processor.delete.step.interval.ms";
+    public static final String SESSIONS_TTL_MS = "sessions.ttl.ms";
+    public static final String EXPIRY_STEP_SESSIONS = "processor.expiry.step.sessions";
+    public static final String EXPIRY_STEP_INTERVAL_MS = "processor.expiry.step.interval.ms";
     /** How long a stream thread blocks waiting for input (Kafka Streams' poll.ms); kafka.poll.ms overrides it. */
     static final long POLL_MS = 10;
 
@@ -73,6 +76,17 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "a long session's deleted events reach the events topic, its consumers and the indexes "
                             + "across sessions. Faster re-emits sooner and leaves more for the projections to catch up "
                             + "on ahead of other sessions' events (docs/performance.md, bigsession).")
+            .define(SESSIONS_TTL_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                    "Session expiry: a session without a write (event, patch, upsert, delete) for longer than this is "
+                            + "removed from every store of every app, as DELETE /v1/sessions/{id} removes it (tombstones to "
+                            + "every changelog, to events and to sessions); a later event with its id starts a new session. "
+                            + "0 (default): sessions never expire. Measured on the processor's clock; see docs/lifecycle.md.")
+            .define(EXPIRY_STEP_SESSIONS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
+                    "With " + SESSIONS_TTL_MS + " set: how many sessions one step of a task's expiry sweep examines, a "
+                            + "step every " + EXPIRY_STEP_INTERVAL_MS + " between records (2,000 every 100 ms: a task "
+                            + "sweeps 20,000 sessions a second), so that expiring many sessions never holds up stamping.")
+            .define(EXPIRY_STEP_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.LOW,
+                    "With " + SESSIONS_TTL_MS + " set: how often a task takes a step of its expiry sweep.")
             .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,
                     "The largest stamped event or session view (Avro bytes) the processor writes. A write intent whose "
                             + "output would be larger goes to the rejected topic with the reason, instead of being refused "
@@ -92,6 +106,12 @@ public final class ProcessorConfig extends AbstractConfig {
     /** How a task paces the re-emission of a long session's tail delete. */
     DeletePace deletePace() {
         return new DeletePace(getInt(DELETE_STEP_EVENTS), Duration.ofMillis(getLong(DELETE_STEP_INTERVAL_MS)));
+    }
+
+    /** Session expiry: off unless sessions.ttl.ms is set. */
+    ExpiryPace expiryPace() {
+        return new ExpiryPace(Duration.ofMillis(getLong(SESSIONS_TTL_MS)), getInt(EXPIRY_STEP_SESSIONS),
+                Duration.ofMillis(getLong(EXPIRY_STEP_INTERVAL_MS)));
     }
 
     public Topics topics() {

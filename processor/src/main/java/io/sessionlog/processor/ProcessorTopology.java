@@ -54,6 +54,7 @@ public final class ProcessorTopology {
         final int sessionCacheSize = config.getInt(ProcessorConfig.SESSION_CACHE_SIZE);
         final int maxOutputBytes = config.getInt(ProcessorConfig.MAX_OUTPUT_BYTES);
         final DeletePace deletePace = config.deletePace();
+        final ExpiryPace expiryPace = config.expiryPace();
         final SpecificAvroSerde<WriteIntent> intents = SpecificAvroSerde.forValues(WriteIntent.class, serdeConfig);
         final WireCodec codec = new WireCodec(topics, serdeConfig);
         final SpecificAvroSerde<Correlation> links = SpecificAvroSerde.forValues(Correlation.class, serdeConfig);
@@ -63,7 +64,7 @@ public final class ProcessorTopology {
         // every event id is written once, so a cache would fold nothing and cost its sorted map on every write.
         final Topology topology = new Topology();
         topology.addSource(ProcessorNames.SOURCE, Serdes.String().deserializer(), intents.deserializer(), topics.raw());
-        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes, deletePace), ProcessorNames.SOURCE);
+        topology.addProcessor(ProcessorNames.STAMPER, () -> new SessionStamper(codec, sessionCacheSize, maxOutputBytes, deletePace, expiryPace), ProcessorNames.SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 stores.apply(ProcessorNames.SESSIONS_STORE), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled(), ProcessorNames.STAMPER);

@@ -61,11 +61,20 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
     private boolean viewsFolded;
 
     private final DeletePace deletePace;
+    private final ExpiryPace expiryPace;
+    /** The sweep for idle sessions; null when expiry is off. */
+    private SessionExpiry expiry;
 
     SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes, final DeletePace deletePace) {
+        this(codec, sessionCacheSize, maxOutputBytes, deletePace, ExpiryPace.OFF);
+    }
+
+    SessionStamper(final WireCodec codec, final int sessionCacheSize, final int maxOutputBytes, final DeletePace deletePace,
+                   final ExpiryPace expiryPace) {
         this.codec = codec;
         this.maxOutputBytes = maxOutputBytes;
         this.deletePace = deletePace;
+        this.expiryPace = expiryPace;
         this.recent = new RecentSessions(sessionCacheSize);
     }
 
@@ -83,6 +92,12 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             ensureStepping(); // walks a failed or moved task left: resumed where its last commit left them
         }
         this.viewsFolded = FoldedViews.forwardOnFlush(sessions, context, ProcessorNames.SESSIONS_SINK);
+        this.expiry = null;
+        if (expiryPace.enabled()) {
+            // Always scheduled while expiry is on; a step that finds nothing idle writes nothing.
+            expiry = new SessionExpiry(sessions, codec, expiryPace);
+            context.schedule(expiryPace.interval(), PunctuationType.WALL_CLOCK_TIME, this::expireIdle);
+        }
         // A task (re)initialized after a rebalance or an aborted transaction restores its stores: forget what they held.
         recent.clear();
     }
@@ -350,21 +365,40 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
      * seen, or deleted already) has nothing to remove: the delete changes nothing and emits nothing.
      */
     private void erase(final Record<String, WriteIntent> record, final String key, final SessionView view) {
-        if (view == null) {
-            return;
+        if (view != null) {
+            final int events = erase(key, record.timestamp(), record.headers());
+            LOG.info("hard-deleted session {}: {} events removed from the processor's stores", key, events);
         }
+    }
+
+    /** Removes the session from every store and emits its tombstones; returns how many events it had stored. */
+    private int erase(final String key, final long timestamp, final org.apache.kafka.common.header.Headers headers) {
         final int events = SessionErasure.remove(this.events, key);
         SessionErasure.remove(chains, key);
         deletedOffsets.removeSession(key);
         tailDeletes.forget(key);
         sessions.delete(key);
         recent.remove(key);
-        final Record<String, Object> tombstone = new Record<>(key, null, record.timestamp(), record.headers());
+        final Record<String, Object> tombstone = new Record<>(key, null, timestamp, headers);
         if (!viewsFolded) {
             context.forward(tombstone, ProcessorNames.SESSIONS_SINK);
         }
         context.forward(tombstone, ProcessorNames.EVENTS_SINK);
-        LOG.info("hard-deleted session {}: {} events removed from the processor's stores", key, events);
+        return events;
+    }
+
+    /**
+     * A step of the expiry sweep: each session idle longer than {@code sessions.ttl.ms} is removed as a hard delete
+     * removes it. A later event with its id starts a new session, as after a hard delete.
+     */
+    private void expireIdle(final long now) {
+        final java.util.List<String> idle = expiry.step(now);
+        for (final String key : idle) {
+            erase(key, now, new org.apache.kafka.common.header.internals.RecordHeaders());
+        }
+        if (!idle.isEmpty()) {
+            LOG.info("expired {} sessions idle for longer than {}", idle.size(), expiryPace.ttl());
+        }
     }
 
     /**
