@@ -15,6 +15,11 @@ record ExpiryPace(Duration ttl, int stepSessions, Duration interval) {
         return !ttl.isZero();
     }
 
+    /** Sessions one step removes at most: a tenth of those it examines (a removal costs about ten reads). */
+    int stepRemovals() {
+        return Math.max(1, stepSessions / 10);
+    }
+
     /** The pause between the end of one sweep and the start of the next: a tenth of the ttl, from 1 s to 1 h. */
     long sweepGapMs() {
         return Math.max(1_000L, Math.min(ttl.toMillis() / 10, 3_600_000L));

@@ -81,10 +81,11 @@ public final class ProcessorConfig extends AbstractConfig {
                             + "removed from every store of every app, as DELETE /v1/sessions/{id} removes it (tombstones to "
                             + "every changelog, to events and to sessions); a later event with its id starts a new session. "
                             + "0 (default): sessions never expire. Measured on the processor's clock; see docs/lifecycle.md.")
-            .define(EXPIRY_STEP_SESSIONS, Type.INT, 2_000, Range.atLeast(1), Importance.LOW,
-                    "With " + SESSIONS_TTL_MS + " set: how many sessions one step of a task's expiry sweep examines, a "
-                            + "step every " + EXPIRY_STEP_INTERVAL_MS + " between records (2,000 every 100 ms: a task "
-                            + "sweeps 20,000 sessions a second), so that expiring many sessions never holds up stamping.")
+            .define(EXPIRY_STEP_SESSIONS, Type.INT, 1_000, Range.atLeast(1), Importance.LOW,
+                    "With " + SESSIONS_TTL_MS + " set: how many sessions one step of a task's expiry sweep examines, "
+                            + "removing at most a tenth of that many, a step every " + EXPIRY_STEP_INTERVAL_MS + " between "
+                            + "records (1,000 every 100 ms: a task examines 10,000 sessions and removes at most 1,000 a "
+                            + "second), so that expiring many sessions never holds up stamping.")
             .define(EXPIRY_STEP_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.LOW,
                     "With " + SESSIONS_TTL_MS + " set: how often a task takes a step of its expiry sweep.")
             .define(MAX_OUTPUT_BYTES, Type.INT, 4 * 1024 * 1024, Range.atLeast(1024), Importance.LOW,

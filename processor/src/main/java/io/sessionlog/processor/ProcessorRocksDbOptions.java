@@ -29,6 +29,9 @@ import org.rocksdb.Options;
  */
 public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
 
+    /** The collector marking delete-dense files for compaction (one setter per store): freed at close. */
+    private org.rocksdb.TablePropertiesCollectorFactory deletions;
+
     /** Memtable bloom filter size, as a fraction of the write buffer (RocksDB's suggestion is 0.1 or less). */
     private static final double MEMTABLE_BLOOM_RATIO = 0.1;
     /** Bytes of a session-state key that pick its memtable bucket: all of any session key seen in practice. */
@@ -37,7 +40,7 @@ public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
     @Override
     public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
         StoreCompression.apply(options);
-        DeletedEntriesBound.apply(options, configs);
+        deletions = DeletedEntriesBound.apply(options, configs);
         if (ProcessorNames.SESSIONS_STORE.equals(storeName)) {
             options.useCappedPrefixExtractor(SESSION_KEY_PREFIX_BYTES);
             options.setMemTableConfig(new HashLinkedListMemTableConfig());
@@ -51,6 +54,9 @@ public final class ProcessorRocksDbOptions implements RocksDBConfigSetter {
 
     @Override
     public void close(final String storeName, final Options options) {
-        // Nothing to free: the memtable config is a plain value copied into the options, and the rest are numbers.
+        // The rest are plain values copied into the options.
+        if (deletions != null) {
+            deletions.close();
+        }
     }
 }

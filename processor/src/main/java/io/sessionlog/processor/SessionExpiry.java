@@ -24,6 +24,8 @@ final class SessionExpiry {
     private String cursor;
     /** The processor time before which no new sweep starts. */
     private long nextSweepAt;
+    /** Sessions found idle that a step had no time left to remove: the next step's first candidates. */
+    private final java.util.ArrayDeque<String> carried = new java.util.ArrayDeque<>();
 
     SessionExpiry(final KeyValueStore<String, byte[]> sessions, final WireCodec codec, final ExpiryPace pace) {
         this.sessions = sessions;
@@ -31,26 +33,33 @@ final class SessionExpiry {
         this.pace = pace;
     }
 
-    /** One step of the sweep at processor time {@code now}: the sessions it found idle longer than the ttl. */
+    /**
+     * One step of the sweep at processor time {@code now}: the sessions it found idle longer than the ttl. A step
+     * examines at most {@code stepSessions} sessions and finds at most {@code stepRemovals}: removing a session costs
+     * about ten times examining one.
+     */
     List<String> step(final long now) {
+        if (!carried.isEmpty()) {
+            final List<String> again = new ArrayList<>(carried);
+            carried.clear();
+            return again;
+        }
         if (cursor == null && now < nextSweepAt) {
             return List.of();
         }
         final List<String> idle = new ArrayList<>();
-        final long ttl = pace.ttl().toMillis();
         int examined = 0;
         String last = cursor;
         boolean more;
         try (KeyValueIterator<String, byte[]> all = cursor == null ? sessions.all() : sessions.range(cursor, null)) {
-            while (all.hasNext() && examined < pace.stepSessions()) {
+            while (all.hasNext() && examined < pace.stepSessions() && idle.size() < pace.stepRemovals()) {
                 final KeyValue<String, byte[]> entry = all.next();
                 if (entry.key.equals(cursor)) {
                     continue; // the range starts at the last session examined
                 }
                 examined++;
                 last = entry.key;
-                final SessionView view = codec.view(entry.value);
-                if (view != null && now - view.getUpdatedAt().toEpochMilli() > ttl) {
+                if (idle(codec.view(entry.value), now)) {
                     idle.add(entry.key);
                 }
             }
@@ -61,5 +70,15 @@ final class SessionExpiry {
             nextSweepAt = now + pace.sweepGapMs();
         }
         return idle;
+    }
+
+    /** Candidates a step found but did not remove: offered first by the next step (and checked again then). */
+    void carry(final List<String> sessions) {
+        carried.addAll(sessions);
+    }
+
+    /** Whether {@code view} has had no write for longer than the ttl at processor time {@code now}. */
+    boolean idle(final SessionView view, final long now) {
+        return view != null && now - view.getUpdatedAt().toEpochMilli() > pace.ttl().toMillis();
     }
 }

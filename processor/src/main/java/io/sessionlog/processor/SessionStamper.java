@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class SessionStamper implements Processor<String, WriteIntent, String, Object> {
 
     static final String DEFAULT_CONSUMER = "client";
+    /** How long one step of the expiry sweep may remove sessions (its reads are bounded by count). */
+    private static final long EXPIRY_STEP_BUDGET_NANOS = 5_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(SessionStamper.class);
 
@@ -392,12 +394,24 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
      * removes it. A later event with its id starts a new session, as after a hard delete.
      */
     private void expireIdle(final long now) {
-        final java.util.List<String> idle = expiry.step(now);
-        for (final String key : idle) {
-            erase(key, now, new org.apache.kafka.common.header.internals.RecordHeaders());
+        final java.util.List<String> candidates = expiry.step(now);
+        // A CPU budget, not a clock of the data: removing a session costs more as its stores fill with tombstones,
+        // so a step stops after this long and leaves the rest to the next one, and stamping keeps its thread.
+        final long deadline = System.nanoTime() + EXPIRY_STEP_BUDGET_NANOS;
+        int removed = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            if (System.nanoTime() > deadline) {
+                expiry.carry(candidates.subList(i, candidates.size()));
+                break;
+            }
+            final String key = candidates.get(i);
+            if (expiry.idle(currentView(key), now)) {
+                erase(key, now, new org.apache.kafka.common.header.internals.RecordHeaders());
+                removed++;
+            }
         }
-        if (!idle.isEmpty()) {
-            LOG.info("expired {} sessions idle for longer than {}", idle.size(), expiryPace.ttl());
+        if (removed > 0) {
+            LOG.debug("expired {} sessions idle for longer than {}", removed, expiryPace.ttl());
         }
     }
 

@@ -13,14 +13,20 @@ import org.rocksdb.Options;
  */
 public final class ProjectionsRocksDbOptions implements RocksDBConfigSetter {
 
+    /** The collector marking delete-dense files for compaction (one setter per store): freed at close. */
+    private org.rocksdb.TablePropertiesCollectorFactory deletions;
+
     @Override
     public void setConfig(final String storeName, final Options options, final Map<String, Object> configs) {
         StoreCompression.apply(options);
-        DeletedEntriesBound.apply(options, configs);
+        deletions = DeletedEntriesBound.apply(options, configs);
     }
 
     @Override
     public void close(final String storeName, final Options options) {
-        // Nothing to free: compression is a plain value of the options.
+        // The rest are plain values copied into the options.
+        if (deletions != null) {
+            deletions.close();
+        }
     }
 }
