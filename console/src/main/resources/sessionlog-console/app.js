@@ -105,18 +105,14 @@ document.getElementById('forget-key').addEventListener('click', () => {
   render();
 });
 
-// The search box: a session id opens its timeline, else a correlation id (or root) its events.
+// The search box: a correlation id (or root) opens its events across sessions, else a session id its timeline.
 document.getElementById('search').addEventListener('submit', async event => {
   event.preventDefault();
   const query = document.getElementById('search-box').value.trim();
   if (!query) return;
   try {
-    // A session's events answer 200 (empty when unknown), so a search that finds a correlation logs no 404.
-    const events = await api('/v1/sessions/' + enc(query) + '/events?include_deleted=true&limit=1');
-    if (events.data.length) {
-      location.hash = '#/sessions/' + enc(query);
-      return;
-    }
+    // Correlations first: they answer 200 (empty when unknown), so a search that finds one logs no 404. A session
+    // answers 404 when it has neither a view nor an event (never written, or hard-deleted).
     const exact = await api('/v1/correlations/' + enc(query) + '?limit=1');
     if (exact.data.length) {
       location.hash = '#/correlations/' + enc(query);
@@ -127,7 +123,7 @@ document.getElementById('search').addEventListener('submit', async event => {
       location.hash = '#/correlations/' + enc(query) + '?root';
       return;
     }
-    if (await apiOrNull('/v1/sessions/' + enc(query))) {
+    if (await apiOrNull('/v1/sessions/' + enc(query) + '/events?include_deleted=true&limit=1')) {
       location.hash = '#/sessions/' + enc(query);
       return;
     }
