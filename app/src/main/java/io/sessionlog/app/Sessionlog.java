@@ -19,7 +19,6 @@ import io.sessionlog.http.ProblemErrorHandler;
 import io.sessionlog.http.Problems;
 import io.sessionlog.http.RequestGuards;
 import io.sessionlog.ingest.IngestConfig;
-import io.sessionlog.ingest.format.IntentReader;
 import io.sessionlog.ingest.http.IngestRoutes;
 import io.sessionlog.ingest.kafka.IntentPublisher;
 import io.sessionlog.processor.ProcessorConfig;
@@ -171,10 +170,10 @@ public final class Sessionlog implements AutoCloseable {
                     new Topics(ingest.getString(ClusterConfig.TOPIC_PREFIX)).raw());
             started.push(publisher);
             publisher.bindMetrics(metrics.registry());
-            new IngestRoutes(publisher, ingest).register(http);
+            final IngestRoutes ingestRoutes = new IngestRoutes(publisher, ingest);
+            ingestRoutes.register(http);
             roleStates.put(AppConfig.INGEST, () -> "UP");
-            final IntentReader reader = new IntentReader(ingest.getInt(IngestConfig.MAX_EVENT_BYTES));
-            deleter = session -> publisher.publish(List.of(reader.deleteSession(session, java.time.Instant.now())));
+            deleter = ingestRoutes::deleteSession;
         }
         ProjectionsService projections = null;
         if (config.runs(AppConfig.PROJECTIONS)) {

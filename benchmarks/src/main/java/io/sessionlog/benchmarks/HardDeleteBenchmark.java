@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.sessionlog.app.Sessionlog;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.ContentResponse;
 import org.eclipse.jetty.client.util.StringRequestContent;
@@ -27,6 +28,9 @@ import picocli.CommandLine.Option;
 @Command(name = "hard-delete", mixinStandardHelpOptions = true,
         description = "Time from DELETE /v1/sessions/{id} until every read route answers 404 for a long session.")
 final class HardDeleteBenchmark implements Callable<Integer> {
+
+    /** How often a route is asked again: the resolution of the figure. */
+    private static final Duration POLL = Duration.ofMillis(5);
 
     @Option(names = "--events", defaultValue = "10000", description = "Events per session (default: ${DEFAULT-VALUE}).")
     int events;
@@ -96,24 +100,18 @@ final class HardDeleteBenchmark implements Callable<Integer> {
         }
     }
 
-    private static void awaitStatus(final HttpClient client, final String url, final int status, final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (client.GET(url).getStatus() != status) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(url + " did not answer " + status + " within " + timeout);
-            }
-            Thread.sleep(5);
-        }
+    /** Polls {@code url} every 5 ms until it answers {@code status}; fails after {@code timeout}. */
+    private static void awaitStatus(final HttpClient client, final String url, final int status, final Duration timeout) {
+        Awaitility.await(url + " answers " + status).atMost(timeout).pollInterval(POLL)
+                .until(() -> client.GET(url).getStatus() == status);
     }
 
-    private static void awaitNoCorrelation(final HttpClient client, final String base, final String session) throws Exception {
+    /** Polls the session's first correlation root every 5 ms until no event of the session is linked to it. */
+    private static void awaitNoCorrelation(final HttpClient client, final String base, final String session) {
         final String url = base + "/v1/correlations/RID%28" + session + "-t0%29?root=true&include_deleted=true";
-        while (true) {
+        Awaitility.await("correlation root without " + session).atMost(Duration.ofMinutes(2)).pollInterval(POLL).until(() -> {
             final ContentResponse answer = client.GET(url);
-            if (answer.getStatus() == 200 && !answer.getContentAsString().contains("\"" + session + "\"")) {
-                return;
-            }
-            Thread.sleep(5);
-        }
+            return answer.getStatus() == 200 && !answer.getContentAsString().contains("\"" + session + "\"");
+        });
     }
 }

@@ -45,7 +45,7 @@ public final class TopicProvisioner {
         final List<NewTopic> wanted = new ArrayList<>();
         for (final String name : topics.all()) {
             final Map<String, String> configs = new java.util.HashMap<>();
-            settings.of(topics, name).forEach((config, setting) -> configs.put(config, setting.value()));
+            settings.configsOf(topics, name).forEach((config, setting) -> configs.put(config, setting.value()));
             wanted.add(new NewTopic(name, Optional.of(partitions), replication).configs(configs));
         }
         try (Admin admin = Admin.create(adminConfig)) {
@@ -85,7 +85,7 @@ public final class TopicProvisioner {
             return;
         }
         final Map<ConfigResource, Config> actual = admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
-        actual.forEach((resource, config) -> settings.of(topics, resource.name()).forEach((name, wanted) -> {
+        actual.forEach((resource, config) -> settings.configsOf(topics, resource.name()).forEach((name, wanted) -> {
             final ConfigEntry entry = config.get(name);
             final String value = entry == null ? null : entry.value();
             if (wanted.key() != null && !wanted.value().equals(value)) {

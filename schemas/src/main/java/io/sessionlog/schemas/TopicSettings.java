@@ -41,7 +41,7 @@ public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, l
     }
 
     /** The configs of {@code topic} (one of {@code topics.all()}), each with the key that sets it. */
-    public Map<String, Setting> of(final Topics topics, final String topic) {
+    public Map<String, Setting> configsOf(final Topics topics, final String topic) {
         final Setting maxMessage = new Setting(String.valueOf(TopicProvisioner.MAX_MESSAGE_BYTES), null);
         if (topic.equals(topics.sessions())) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, new Setting(TopicConfig.CLEANUP_POLICY_COMPACT, null),

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,13 +84,21 @@ public final class IngestRoutes {
      * the session's other intents; deleting an unknown or deleted session changes nothing.
      */
     private void deleteSession(final Context ctx, final String session, final ObjectNode inkeepBody) {
-        send(ctx, List.of(reader.deleteSession(session, Instant.now())), () -> {
+        send(ctx, deleteSession(session), () -> {
             if (inkeepBody != null) {
                 Json.answer(ctx, 200, inkeepBody);
             } else {
                 ctx.status(204);
             }
         });
+    }
+
+    /**
+     * Writes the hard delete of {@code session} (refused with 400 if the key is invalid); the future completes once
+     * Kafka acknowledged it. Also what the owner deletes of the read routes call, one session at a time.
+     */
+    public CompletableFuture<?> deleteSession(final String session) {
+        return publisher.publish(List.of(reader.deleteSession(session, Instant.now())));
     }
 
     private void postInkeep(final Context ctx) {
@@ -138,7 +147,10 @@ public final class IngestRoutes {
     /** Sends the intents; runs {@code answer} once all are acknowledged, else answers 503 with Retry-After. */
     private void send(final Context ctx, final List<WriteIntent> intents, final Runnable answer) {
         // Outside the future: an intent that cannot be encoded is refused (400) before anything is sent.
-        final var sent = publisher.publish(intents);
+        send(ctx, publisher.publish(intents), answer);
+    }
+
+    private void send(final Context ctx, final CompletableFuture<?> sent, final Runnable answer) {
         ctx.future(() -> sent.handle((acks, failure) -> {
             if (failure != null) {
                 Problems.write(ctx, unavailable(failure));
