@@ -10,6 +10,7 @@ import io.sessionlog.ingest.IngestConfig;
 import io.sessionlog.processor.ProcessorConfig;
 import io.sessionlog.projections.ProjectionsConfig;
 import io.sessionlog.registry.RegistryConfig;
+import io.sessionlog.privacy.PrivacyConfig;
 import io.sessionlog.schemas.ClusterConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -25,13 +26,18 @@ final class ConfigurationReference {
     /** Each group of keys, by who reads them; the cluster keys every role shares come first. */
     static Map<String, ConfigDef> groups() {
         final Map<String, ConfigDef> groups = new LinkedHashMap<>();
-        groups.put("Every role: Kafka, topics and the schema registry", ClusterConfig.define(new ConfigDef()));
+        groups.put("Every role: Kafka, topics, the schema registry and privacy", shared());
         groups.put("The process: roles, HTTP, security, the embedded default", AppConfig.configDef());
         groups.put("Ingest", IngestConfig.configDef());
         groups.put("Processor", ProcessorConfig.configDef());
         groups.put("Projections", ProjectionsConfig.configDef());
         groups.put("Embedded schema registry", RegistryConfig.configDef());
         return groups;
+    }
+
+    /** The keys more than one role reads, listed once. */
+    private static ConfigDef shared() {
+        return PrivacyConfig.define(ClusterConfig.define(new ConfigDef()));
     }
 
     static String markdown() {
@@ -45,7 +51,7 @@ final class ConfigurationReference {
                 goes to every Kafka client of sessionlog with the prefix removed (`kafka.security.protocol`,
                 `kafka.sasl.jaas.config`, `kafka.ssl.truststore.location`, `kafka.producer.…`, `kafka.consumer.…`).
                 """);
-        final Set<String> shared = ClusterConfig.define(new ConfigDef()).names();
+        final Set<String> shared = shared().names();
         boolean first = true;
         for (final Map.Entry<String, ConfigDef> group : groups().entrySet()) {
             page.append("\n## ").append(group.getKey()).append("\n\n| key | type | default | valid values | description |\n")

@@ -32,6 +32,10 @@ import io.sessionlog.projections.query.SessionUpdates;
 import io.sessionlog.projections.query.StatsKey;
 import io.sessionlog.registry.RegistryConfig;
 import io.sessionlog.registry.SchemaRegistryServer;
+import io.sessionlog.privacy.PrivacyConfig;
+import io.sessionlog.privacy.Sealer;
+import io.sessionlog.privacy.SessionKeys;
+import io.sessionlog.privacy.Unsealer;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.TopicProvisioner;
 import io.sessionlog.schemas.TopicSettings;
@@ -163,11 +167,21 @@ public final class Sessionlog implements AutoCloseable {
         cluster.register(http);
         metrics.register(http);
 
+        // One copy of the session keys per process, shared by the roles that seal and open content (privacy.encryption).
+        final boolean seals = config.runs(AppConfig.INGEST);
+        final SessionKeys sessionKeys = seals || config.runs(AppConfig.PROJECTIONS) ? PrivacyConfig.masterKeys(settings).map(master -> {
+            final SessionKeys opened = seals ? SessionKeys.forSealing(ClusterConfig.kafkaClientConfig(config), topics.keys(), master)
+                    : SessionKeys.forReading(ClusterConfig.kafkaClientConfig(config), topics.keys(), master);
+            started.push(opened);
+            LOG.info("privacy.encryption on: content is sealed with a key per session on {} (master key {})", topics.keys(),
+                    master.currentId());
+            return opened;
+        }).orElse(null) : null;
         SessionDeleter deleter = null;
         if (config.runs(AppConfig.INGEST)) {
             final IngestConfig ingest = new IngestConfig(settings);
-            final IntentPublisher publisher = new IntentPublisher(ingest.producerConfig(), ingest.serdeConfig(),
-                    new Topics(ingest.getString(ClusterConfig.TOPIC_PREFIX)).raw());
+            final IntentPublisher publisher = new IntentPublisher(ingest.producerConfig(), ingest.serdeConfig(), topics.raw(),
+                    sessionKeys == null ? null : new Sealer(sessionKeys, ingest.sealTimeout()));
             started.push(publisher);
             publisher.bindMetrics(metrics.registry());
             final IngestRoutes ingestRoutes = new IngestRoutes(publisher, ingest);
@@ -182,6 +196,9 @@ public final class Sessionlog implements AutoCloseable {
             final int port = config.getInt(AppConfig.HTTP_PORT) == 0 ? startHttp(config) : config.getInt(AppConfig.HTTP_PORT);
             final SessionUpdates updates = new SessionUpdates();
             projections = new ProjectionsService(projectionsConfig, advertisedHost + ":" + port, updates);
+            if (sessionKeys != null) {
+                projections.openWith(new Unsealer(sessionKeys));
+            }
             started.push(projections);
             projections.bindMetrics(metrics.registry());
             final QueryRoutes queries = new QueryRoutes(new SessionQueries(projections,

@@ -3,6 +3,8 @@ package io.sessionlog.ingest;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.sessionlog.privacy.MasterKeys;
+import io.sessionlog.privacy.PrivacyConfig;
 import io.sessionlog.schemas.ClusterConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -21,7 +23,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String LINGER_MS = "ingest.linger.ms";
     public static final String DELIVERY_TIMEOUT_MS = "ingest.delivery.timeout.ms";
 
-    private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
+    private static final ConfigDef DEF = PrivacyConfig.define(ClusterConfig.define(new ConfigDef()))
             .define(MAX_EVENT_BYTES, Type.INT, 1024 * 1024, Range.between(1, 4 * 1024 * 1024), Importance.MEDIUM,
                     "Largest event accepted, in bytes of its JSON; larger answers 413.")
             .define(MAX_REQUEST_BYTES, Type.INT, 10 * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
@@ -54,6 +56,16 @@ public final class IngestConfig extends AbstractConfig {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, getInt(DELIVERY_TIMEOUT_MS));
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(getInt(DELIVERY_TIMEOUT_MS) - 100, 30_000));
         return config;
+    }
+
+    /** The master keys when privacy.encryption is on; fails naming the key when it is on without a valid one. */
+    public java.util.Optional<MasterKeys> masterKeys() {
+        return PrivacyConfig.masterKeys(this);
+    }
+
+    /** How long sealing may wait for a new session key to be acknowledged: as long as the event's own write. */
+    public java.time.Duration sealTimeout() {
+        return java.time.Duration.ofMillis(getInt(DELIVERY_TIMEOUT_MS));
     }
 
     public Map<String, Object> serdeConfig() {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 import io.sessionlog.schemas.avro.CanonicalEvent;
+import io.sessionlog.schemas.avro.SealedContent;
 import io.sessionlog.schemas.avro.StampedEvent;
 
 /**
@@ -12,7 +13,8 @@ import io.sessionlog.schemas.avro.StampedEvent;
  * of them needs what was written or said, which the event's first record on {@code events} carried and the read
  * models keep (decision 0015). Kept: ids, origin, kind, type, source, correlation, times, owners and the other
  * identifying fields; left out: the producer's document ({@code raw}, empty) and every field of content (flux0 data
- * and metadata, Syllable description and attributes, Inkeep properties, user properties and search query).
+ * and metadata, Syllable description and attributes, Inkeep properties, user properties and search query), and their
+ * sealed form with privacy.encryption.
  */
 final class EventIdentity {
 
@@ -44,13 +46,13 @@ final class EventIdentity {
 
     /** The content fields of an event. */
     private record Content(String data, String metadata, String description, String attributes, String properties,
-                           String userProperties, String searchQuery, ByteBuffer raw) {
+                           String userProperties, String searchQuery, ByteBuffer raw, SealedContent sealed) {
 
-        static final Content NONE = new Content(null, null, null, null, null, null, null, NO_DOCUMENT);
+        static final Content NONE = new Content(null, null, null, null, null, null, null, NO_DOCUMENT, null);
 
         static Content of(final CanonicalEvent event) {
             return new Content(event.getDataJson(), event.getMetadataJson(), event.getDescription(), event.getAttributesJson(),
-                    event.getPropertiesJson(), event.getUserPropertiesJson(), event.getSearchQuery(), event.getRaw());
+                    event.getPropertiesJson(), event.getUserPropertiesJson(), event.getSearchQuery(), event.getRaw(), event.getSealed());
         }
 
         void applyTo(final CanonicalEvent event) {
@@ -62,6 +64,7 @@ final class EventIdentity {
             event.setUserPropertiesJson(userProperties);
             event.setSearchQuery(searchQuery);
             event.setRaw(raw == NO_DOCUMENT ? NO_DOCUMENT.duplicate() : raw);
+            event.setSealed(sealed);
         }
     }
 }

@@ -11,6 +11,7 @@ public final class ProcessorNames {
     public static final String EVENTS_SINK = "events-sink";
     public static final String SESSIONS_SINK = "sessions-sink";
     public static final String REJECTED_SINK = "rejected-sink";
+    public static final String KEYS_SINK = "keys-sink";
 
     /** Session key → SessionView: the session's state, including its last assigned offset. */
     public static final String SESSIONS_STORE = "session-state";

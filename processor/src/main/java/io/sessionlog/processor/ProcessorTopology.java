@@ -1,8 +1,11 @@
 package io.sessionlog.processor;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
+import io.sessionlog.privacy.KeyRef;
 import io.sessionlog.schemas.Topics;
 import org.apache.avro.Schema;
 import io.sessionlog.schemas.avro.Correlation;
@@ -12,6 +15,7 @@ import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SpecificAvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
@@ -86,6 +90,12 @@ public final class ProcessorTopology {
         topology.addSink(ProcessorNames.SESSIONS_SINK, topics.sessions(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
                 ProcessorNames.STAMPER);
         topology.addSink(ProcessorNames.REJECTED_SINK, topics.rejected(), Serdes.String().serializer(), intents.serializer(),
+                ProcessorNames.STAMPER);
+        // The tombstones of a deleted or expired session's keys (privacy.encryption), on the partition of the session
+        // itself, where ingest wrote them: a key's record key is session/key_id.
+        topology.addSink(ProcessorNames.KEYS_SINK, topics.keys(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
+                (StreamPartitioner<String, byte[]>) (topic, key, value, partitions) ->
+                        Optional.of(Set.of(KeyRef.partitionOf(KeyRef.parse(key).session(), partitions))),
                 ProcessorNames.STAMPER);
         return topology;
     }

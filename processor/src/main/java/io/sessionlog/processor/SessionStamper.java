@@ -16,6 +16,8 @@ import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventKind;
 import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.Origin;
+import io.sessionlog.privacy.KeyRef;
+import io.sessionlog.schemas.avro.SealedContent;
 import io.sessionlog.schemas.avro.SessionPatched;
 import io.sessionlog.schemas.avro.SessionUpserted;
 import io.sessionlog.schemas.avro.SessionView;
@@ -227,6 +229,7 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (event.getKind() == EventKind.STATUS) {
             view.setLastStatus(statusOf(event));
         }
+        remember(view, event.getSealed());
         // Every read, computation and encoding is done: the writes come last, so a failure above leaves no partial state.
         final Correlation left = link == null ? null : continueChain(view, link);
         final byte[] wire = fitting(codec.event(stamped), "stamped event");
@@ -309,9 +312,12 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         if (upserted.getUserId() != null) {
             view.setUserId(upserted.getUserId());
         }
-        if (upserted.getTitle() != null) {
+        if (upserted.getTitle() != null || upserted.getSealedTitle() != null) {
             view.setTitle(upserted.getTitle());
+            view.setSealedTitle(upserted.getSealedTitle());
         }
+        remember(view, upserted.getSealedTitle());
+        remember(view, upserted.getSealedRaw());
         if (upserted.getMode() != null) {
             view.setMode(upserted.getMode());
         }
@@ -327,9 +333,11 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
             reject(record, "session " + key + " is unknown: a patch needs an existing session");
             return;
         }
-        if (patched.getTitle() != null || patched.getClearTitle()) {
+        if (patched.getTitle() != null || patched.getSealedTitle() != null || patched.getClearTitle()) {
             view.setTitle(patched.getTitle());
+            view.setSealedTitle(patched.getSealedTitle());
         }
+        remember(view, patched.getSealedTitle());
         mergeConsumption(view, patched.getConsumptionOffsets());
         save(record, view);
     }
@@ -373,8 +381,18 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
         }
     }
 
-    /** Removes the session from every store and emits its tombstones; returns how many events it had stored. */
+    /**
+     * Removes the session from every store and emits its tombstones, its keys' included (privacy.encryption: every
+     * copy of its content becomes unreadable); returns how many events it had stored.
+     */
     private int erase(final String key, final long timestamp, final org.apache.kafka.common.header.Headers headers) {
+        final SessionView view = currentView(key);
+        if (view != null) {
+            for (final String keyId : view.getKeyIds()) {
+                context.forward(new Record<String, Object>(new KeyRef(key, keyId).topicKey(), null, timestamp, headers),
+                        ProcessorNames.KEYS_SINK);
+            }
+        }
         final int events = SessionErasure.remove(this.events, key);
         SessionErasure.remove(chains, key);
         deletedOffsets.removeSession(key);
@@ -636,6 +654,18 @@ final class SessionStamper implements Processor<String, WriteIntent, String, Obj
                 .setUnreadCounts(new HashMap<>(Map.of(DEFAULT_CONSUMER, 0L)))
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    /**
+     * Adds the key that sealed {@code sealed} to the session's keys, which its delete or expiry destroys. Ingest seals a
+     * session with one key per instance, so the list stays as short as the number of ingest instances.
+     */
+    private static void remember(final SessionView view, final SealedContent sealed) {
+        if (sealed != null && !view.getKeyIds().contains(sealed.getKeyId())) {
+            final java.util.List<String> ids = new java.util.ArrayList<>(view.getKeyIds());
+            ids.add(sealed.getKeyId());
+            view.setKeyIds(ids);
+        }
     }
 
     private static String statusOf(final CanonicalEvent event) {

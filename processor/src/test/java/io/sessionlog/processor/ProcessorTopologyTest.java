@@ -321,6 +321,46 @@ class ProcessorTopologyTest {
         assertEquals(1, lastView("s").getEventCount());
     }
 
+    @Test
+    void aHardDeleteDestroysEveryKeyThatSealedTheSession() {
+        final TestOutputTopic<String, byte[]> keys = driver.createOutputTopic(ProcessorTestDriver.TOPICS.keys(),
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        raw.pipeInput("s", sealed(Intents.event("s", "a"), "key-of-ingest-1"));
+        raw.pipeInput("s", sealed(Intents.event("s", "b"), "key-of-ingest-2"));
+        raw.pipeInput("s", sealed(Intents.event("s", "c"), "key-of-ingest-1"));
+        final WriteIntent titled = Intents.retitled("s", null);
+        ((io.sessionlog.schemas.avro.SessionPatched) titled.getIntent()).setClearTitle(false);
+        ((io.sessionlog.schemas.avro.SessionPatched) titled.getIntent()).setSealedTitle(sealedContent("key-of-ingest-3"));
+        raw.pipeInput("s", titled);
+        raw.pipeInput("other", sealed(Intents.event("other", "a"), "key-of-other"));
+        final SessionView view = lastView("s");
+        assertEquals(List.of("key-of-ingest-1", "key-of-ingest-2", "key-of-ingest-3"), view.getKeyIds(), "each key once, in order");
+        assertNull(view.getTitle());
+        assertEquals("key-of-ingest-3", view.getSealedTitle().getKeyId(), "the sealed title, as the patch gave it");
+        final StampedEvent stored = events.readValuesToList().get(0);
+        assertEquals("key-of-ingest-1", stored.getEvent().getSealed().getKeyId(), "the events topic carries the sealed content");
+        assertTrue(keys.isEmpty(), "no key is destroyed while the session lives");
+
+        raw.pipeInput("s", Intents.deleteSession("s"));
+        final List<TestRecord<String, byte[]>> destroyed = keys.readRecordsToList();
+        assertEquals(List.of("s/key-of-ingest-1", "s/key-of-ingest-2", "s/key-of-ingest-3"),
+                destroyed.stream().map(TestRecord::key).toList());
+        destroyed.forEach(record -> assertNull(record.value(), "a tombstone"));
+        raw.pipeInput("s", Intents.deleteSession("s"));
+        assertTrue(keys.isEmpty(), "a second delete has no keys left to destroy");
+    }
+
+    private static WriteIntent sealed(final WriteIntent intent, final String keyId) {
+        final io.sessionlog.schemas.avro.CanonicalEvent event = ((io.sessionlog.schemas.avro.EventAppended) intent.getIntent()).getEvent();
+        event.setDataJson(null);
+        event.setSealed(sealedContent(keyId));
+        return intent;
+    }
+
+    private static io.sessionlog.schemas.avro.SealedContent sealedContent(final String keyId) {
+        return new io.sessionlog.schemas.avro.SealedContent(keyId, java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    }
+
     /** How many entries of {@code session} the processor's stores hold, in all. */
     private long storedKeysOf(final String session) {
         final byte[] prefix = io.sessionlog.schemas.keys.SessionEventIdKey.prefix(session).get();

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.sessionlog.projections.query.StatsKey;
+import io.sessionlog.privacy.PrivacyConfig;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.streams.StreamsSettings;
@@ -33,7 +34,7 @@ public final class ProjectionsConfig extends AbstractConfig {
             StatsKey.Interval.MINUTE, Duration.ofDays(2), StatsKey.Interval.HOUR, Duration.ofDays(400),
             StatsKey.Interval.DAY, Duration.ofDays(400));
 
-    private static final ConfigDef DEF = ClusterConfig.define(new ConfigDef())
+    private static final ConfigDef DEF = PrivacyConfig.define(ClusterConfig.define(new ConfigDef()))
             .define(APPLICATION_ID, Type.STRING, "sessionlog-projections", Importance.HIGH,
                     "Kafka Streams application.id of the projections.")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(10), Importance.LOW,

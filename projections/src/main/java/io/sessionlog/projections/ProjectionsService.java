@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionlog.projections.query.Route;
 import io.sessionlog.projections.query.Router;
 import io.sessionlog.projections.query.SessionUpdates;
+import io.sessionlog.privacy.Unsealer;
 import io.sessionlog.projections.query.StoreLookup;
+import io.sessionlog.projections.query.UnsealedStore;
 import io.sessionlog.schemas.avro.SessionView;
 import io.sessionlog.schemas.avro.StampedEvent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
@@ -27,6 +29,8 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     private final ManagedStreams managed;
     private final ProjectionsConfig config;
     private final HostInfo self;
+    /** Opens sealed content as queries read it (privacy.encryption); null when content is plain. */
+    private volatile Unsealer unsealer;
 
     /** @param applicationServer {@code host:port} where this instance answers queries (application.server) */
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
@@ -34,6 +38,11 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates, config.statsRetention()),
                 config.streamsProperties(applicationServer));
+    }
+
+    /** Queries read sealed content opened with these keys (privacy.encryption). */
+    public void openWith(final Unsealer unsealer) {
+        this.unsealer = unsealer;
     }
 
     public void start() {
@@ -63,7 +72,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         if (allowStale) {
             parameters = parameters.enableStaleStores();
         }
-        return managed.streams().store(parameters);
+        return UnsealedStore.of(name, managed.streams().store(parameters), unsealer);
     }
 
     @Override

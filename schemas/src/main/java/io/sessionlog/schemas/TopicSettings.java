@@ -9,7 +9,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * What sessionlog asks of each of its topics: the cleanup policy contract §3 gives it and how long it keeps what it
  * holds (docs/lifecycle.md). {@code events} is the system of record, kept forever by default; {@code events.raw} is an
  * inbox whose records are needed only until stamped; {@code sessions} is compacted, with a bound on how long a
- * tombstone waits before compaction applies it.
+ * tombstone waits before compaction applies it; so is {@code keys}, where that bound is how long a destroyed key's bytes
+ * may stay on a broker's disk.
  */
 public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, long rawRetentionMs, long rejectedRetentionMs,
                             long maxCompactionLagMs) {
@@ -43,7 +44,7 @@ public record TopicSettings(long eventsRetentionMs, long eventsRetentionBytes, l
     /** The configs of {@code topic} (one of {@code topics.all()}), each with the key that sets it. */
     public Map<String, Setting> configsOf(final Topics topics, final String topic) {
         final Setting maxMessage = new Setting(String.valueOf(TopicProvisioner.MAX_MESSAGE_BYTES), null);
-        if (topic.equals(topics.sessions())) {
+        if (topic.equals(topics.sessions()) || topic.equals(topics.keys())) {
             return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, new Setting(TopicConfig.CLEANUP_POLICY_COMPACT, null),
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessage,
                     TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, new Setting(String.valueOf(maxCompactionLagMs), ClusterConfig.TOPIC_MAX_COMPACTION_LAG_MS));

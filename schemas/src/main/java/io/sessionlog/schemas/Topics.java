@@ -16,6 +16,11 @@ public final class Topics {
     public static final String SESSIONS = "sessions";
     /** Records that could not be accepted, with their original bytes and reason headers. */
     public static final String REJECTED = "rejected";
+    /**
+     * The session keys that seal content (privacy.encryption), compacted, keyed by {@code session_key/key_id} and
+     * partitioned by session key; a tombstone destroys a key (docs/privacy.md). Empty without encryption.
+     */
+    public static final String KEYS = "keys";
 
     public static final String DEFAULT_PREFIX = "sessionlog.";
 
@@ -46,8 +51,12 @@ public final class Topics {
         return prefix + REJECTED;
     }
 
+    public String keys() {
+        return prefix + KEYS;
+    }
+
     public List<String> all() {
-        return List.of(raw(), events(), sessions(), rejected());
+        return List.of(raw(), events(), sessions(), rejected(), keys());
     }
 
     /** Confluent's TopicNameStrategy. */

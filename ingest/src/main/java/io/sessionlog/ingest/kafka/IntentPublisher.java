@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sessionlog.ingest.format.FieldError;
 import io.sessionlog.ingest.format.InvalidInputException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.sessionlog.privacy.Sealer;
+import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes write intents to {@code events.raw}, keyed by session key with Kafka's default partitioner, so any Kafka
- * client producing the same key lands on the same partition. One idempotent producer is shared by every request.
+ * client producing the same key lands on the same partition. One idempotent producer is shared by every request. With
+ * privacy.encryption, each intent's content is sealed with its session's key first (docs/privacy.md).
  */
 public final class IntentPublisher implements AutoCloseable {
 
@@ -33,9 +36,17 @@ public final class IntentPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final SpecificAvroSerializer<WriteIntent> values = new SpecificAvroSerializer<>();
     private final String topic;
+    private final Sealer sealer;
 
     public IntentPublisher(final Map<String, Object> producerConfig, final Map<String, Object> serdeConfig,
                            final String topic) {
+        this(producerConfig, serdeConfig, topic, null);
+    }
+
+    /** @param sealer seals the content of every intent before it is written (privacy.encryption); null: plain */
+    public IntentPublisher(final Map<String, Object> producerConfig, final Map<String, Object> serdeConfig,
+                           final String topic, final Sealer sealer) {
+        this.sealer = sealer;
         SchemaRegistrations.ensure(serdeConfig, Map.of(topic, WriteIntent.getClassSchema()));
         values.configure(serdeConfig, false);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
@@ -51,6 +62,10 @@ public final class IntentPublisher implements AutoCloseable {
      * (max.block.ms) so the caller can answer 503 instead of hanging.
      */
     public CompletableFuture<List<RecordMetadata>> publish(final List<WriteIntent> intents) {
+        if (sealer != null) {
+            sealer.seal(intents);
+            intents.stream().filter(IntentPublisher::deletesSession).forEach(i -> sealer.retire(i.getSessionKey()));
+        }
         final List<byte[]> encoded = encode(intents);
         @SuppressWarnings("unchecked")
         final CompletableFuture<RecordMetadata>[] acks = new CompletableFuture[intents.size()];
@@ -70,6 +85,10 @@ public final class IntentPublisher implements AutoCloseable {
             }
         }
         return CompletableFuture.allOf(acks).thenApply(ignored -> java.util.Arrays.stream(acks).map(CompletableFuture::join).toList());
+    }
+
+    private static boolean deletesSession(final WriteIntent intent) {
+        return intent.getIntent() instanceof EventsDeleted deleted && deleted.getSession();
     }
 
     private List<byte[]> encode(final List<WriteIntent> intents) {

@@ -13,6 +13,8 @@ import io.sessionlog.ingest.format.IntentReader;
 import io.sessionlog.ingest.format.InvalidInputException;
 import io.sessionlog.ingest.format.JsonItems;
 import io.sessionlog.ingest.kafka.IntentPublisher;
+import io.sessionlog.privacy.Sealer;
+import io.sessionlog.privacy.SessionKeys;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.Topics;
 import io.sessionlog.schemas.avro.EventAppended;
@@ -22,7 +24,8 @@ import io.sessionlog.schemas.avro.WriteIntent;
  * Publishes events from a JVM upstream straight to Kafka, with exactly the validation and normalization of the HTTP
  * routes (the same {@link IntentReader}): one invalid item fails the whole call with {@link InvalidInputException}
  * and nothing is sent. Configured with the same keys as the ingest role ({@code kafka.bootstrap.servers},
- * {@code schema.registry.url}, {@code topic.prefix}, {@code kafka.*}…). Thread-safe; share one per process.
+ * {@code schema.registry.url}, {@code topic.prefix}, {@code kafka.*}, {@code privacy.*}…): with privacy.encryption it
+ * seals content with the session's key before sending, as the routes do. Thread-safe; share one per process.
  *
  * <pre>{@code
  * try (SessionlogProducer producer = SessionlogProducer.create(Map.of(
@@ -39,11 +42,15 @@ public final class SessionlogProducer implements AutoCloseable {
     }
 
     private final IntentPublisher publisher;
+    /** With privacy.encryption: what seals each event before it is sent, as the HTTP routes do. */
+    private final Optional<SessionKeys> keys;
     private final IntentReader reader;
 
     private SessionlogProducer(final IngestConfig config) {
-        this.publisher = new IntentPublisher(config.producerConfig(), config.serdeConfig(),
-                new Topics(config.getString(ClusterConfig.TOPIC_PREFIX)).raw());
+        final Topics topics = new Topics(config.getString(ClusterConfig.TOPIC_PREFIX));
+        this.keys = config.masterKeys().map(master -> SessionKeys.forSealing(ClusterConfig.kafkaClientConfig(config), topics.keys(), master));
+        this.publisher = new IntentPublisher(config.producerConfig(), config.serdeConfig(), topics.raw(),
+                keys.map(k -> new Sealer(k, config.sealTimeout())).orElse(null));
         this.reader = new IntentReader(config.getInt(IngestConfig.MAX_EVENT_BYTES));
     }
 
@@ -82,5 +89,6 @@ public final class SessionlogProducer implements AutoCloseable {
     @Override
     public void close() {
         publisher.close();
+        keys.ifPresent(SessionKeys::close);
     }
 }

@@ -1,0 +1,27 @@
+package io.sessionlog.privacy;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.SecretKey;
+
+/**
+ * Where sealing and opening find session keys: {@link SessionKeys} on the keys topic; a map in unit tests.
+ */
+public interface KeyRing {
+
+    /** A key that seals: where it sits on the keys topic and its material. */
+    record SessionKey(KeyRef ref, SecretKey secret) {
+    }
+
+    /** The key each of {@code sessions} is sealed with, created (and durable) where it had none. */
+    Map<String, SessionKey> sealingKeys(Collection<String> sessions, Duration timeout);
+
+    /** The key {@code ref} names, if it lives. */
+    Optional<SecretKey> find(KeyRef ref);
+
+    /** Forgets the keys of a deleted session here: its next write is a new session with a new key. */
+    void retire(String session);
+}
