@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code sessionlog}: the command line. {@code sessionlog run} starts the roles; see {@code --help}. */
 @Command(name = "sessionlog", mixinStandardHelpOptions = true, version = "sessionlog 0.1.0",
         description = "A Kafka-native event log for AI-agent and conversation platforms.",
-        subcommands = {SessionlogCommand.Run.class, LoadCommand.class, SessionlogCommand.Keys.class})
+        subcommands = {SessionlogCommand.Run.class, LoadCommand.class, SessionlogCommand.Keys.class,
+                io.sessionlog.app.erasure.ErasureReportCommand.class})
 public final class SessionlogCommand implements Runnable {
 
     public static void main(final String[] args) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.sessionlog.app.erasure.ErasureReport;
 import io.sessionlog.privacy.KeyRef;
 import io.sessionlog.privacy.PrivacyConfig;
 import io.sessionlog.privacy.StampedEventDeserializer;
@@ -163,6 +164,38 @@ class EncryptionIT {
         }
         assertTrue(events.stream().filter(e -> e.getSessionKey().equals(FLUX0)).allMatch(e -> e.getEvent().getSealed() == null),
                 "another session still opens");
+    }
+
+    @Test
+    void theErasureReportFindsEveryCopyUnreadableOrGone() throws Exception {
+        final Map<String, ErasureReport.Finding> erased = report(ERASED);
+        for (final String topic : List.of("events.raw", "events")) {
+            assertEquals(ErasureReport.Status.UNREADABLE, erased.get(topic).status(), topic + ": " + erased.get(topic));
+            assertTrue(erased.get(topic).records() >= 2, erased.get(topic).toString());
+        }
+        assertNull(erased.get("events").until(), "events keeps its records: retained, but sealed with destroyed keys");
+        assertNotNull(erased.get("events.raw").until(), "events.raw's retention removes them");
+        for (final String place : List.of("sessions", "processor session-state", "projections events-by-session-offset",
+                "projections session-views")) {
+            final ErasureReport.Finding finding = erased.get(place);
+            assertTrue(finding.status() == ErasureReport.Status.UNREADABLE || finding.status() == ErasureReport.Status.GONE,
+                    place + ": " + finding);
+        }
+        assertEquals(ErasureReport.Status.DESTROYED, erased.get("keys").status(), erased.get("keys").toString());
+        assertTrue(erased.values().stream().noneMatch(f -> f.status() == ErasureReport.Status.READABLE), erased.toString());
+
+        final Map<String, ErasureReport.Finding> live = report(FLUX0);
+        assertEquals(ErasureReport.Status.READABLE, live.get("events").status(), "a live session's content opens with its key");
+        assertEquals(ErasureReport.Status.READABLE, live.get("keys").status());
+    }
+
+    static Map<String, ErasureReport.Finding> report(final String session) throws Exception {
+        final ErasureReport report = new ErasureReport(Map.of("bootstrap.servers", app.bootstrapServers()),
+                Map.of("schema.registry.url", app.registryUrl().orElseThrow()), new Topics(PREFIX), PREFIX + "processor",
+                PREFIX + "projections", System.out);
+        final Map<String, ErasureReport.Finding> byPlace = new HashMap<>();
+        report.of(session).forEach(finding -> byPlace.put(finding.place(), finding));
+        return byPlace;
     }
 
     /** Every value of the events topic, opened by a consumer configured as docs/privacy.md says; tombstones left out. */

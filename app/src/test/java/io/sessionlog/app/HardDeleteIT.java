@@ -177,6 +177,22 @@ class HardDeleteIT {
         }
     }
 
+    @Test
+    void withoutEncryptionTheErasureReportSaysWhereThePlaintextStaysAndUntilWhen() throws Exception {
+        final java.util.Map<String, io.sessionlog.app.erasure.ErasureReport.Finding> byPlace = new java.util.HashMap<>();
+        new io.sessionlog.app.erasure.ErasureReport(Map.of("bootstrap.servers", app.bootstrapServers()),
+                Map.of("schema.registry.url", app.registryUrl().orElseThrow()), new Topics(PREFIX), PREFIX + "processor",
+                PREFIX + "projections", System.out).of(FLUX0).forEach(finding -> byPlace.put(finding.place(), finding));
+        final var events = byPlace.get("events");
+        assertEquals(io.sessionlog.app.erasure.ErasureReport.Status.READABLE, events.status(), events.toString());
+        assertEquals(3, events.records(), "its three events, until retention: the topic is kept forever by default");
+        assertNull(events.until());
+        final var views = byPlace.get("projections session-views");
+        assertTrue(views.status() == io.sessionlog.app.erasure.ErasureReport.Status.GONE || views.until() != null,
+                "a compacted changelog's copies leave within the compaction bound: " + views);
+        assertEquals(io.sessionlog.app.erasure.ErasureReport.Status.GONE, byPlace.get("keys").status(), "no keys without encryption");
+    }
+
     private static List<String> sessionIds(final JsonNode page) {
         return page.get("data").findValuesAsText("session_id");
     }

@@ -99,6 +99,12 @@ final class ProcessorBenchmark implements Callable<Integer> {
     @Option(names = "--bursty-sessions", defaultValue = "100000", description = "Sessions of the bursty workload (default: ${DEFAULT-VALUE}).")
     int burstySessions;
 
+    @Option(names = "--sealed", description = "Write the raw events sealed, as ingest does with privacy.encryption.")
+    boolean sealed;
+
+    /** Seals the raw events with --sealed; null otherwise. */
+    private io.sessionlog.privacy.Sealer sealer;
+
     @Option(names = {"-D", "--set"}, description = "A processor setting, e.g. -D processor.commit.interval.ms=200.")
     Map<String, String> overrides = new HashMap<>();
 
@@ -107,6 +113,10 @@ final class ProcessorBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (sealed) {
+            sealer = new io.sessionlog.privacy.Sealer(new InMemoryKeys(), Duration.ofSeconds(10));
+            System.out.println("raw events sealed as with privacy.encryption");
+        }
         try (LocalCluster cluster = LocalCluster.start(dataDir)) {
             final EmbeddedKafkaCluster kafka = cluster.kafka;
             final SchemaRegistryServer registry = cluster.registry;
@@ -433,7 +443,11 @@ final class ProcessorBenchmark implements Callable<Integer> {
                     }
                 }
                 final String session = workload.session(first + i);
-                producer.send(new ProducerRecord<>(topic, session, RawIntents.appended(session, first + i)));
+                final WriteIntent intent = RawIntents.appended(session, first + i);
+                if (sealer != null) {
+                    sealer.seal(java.util.List.of(intent));
+                }
+                producer.send(new ProducerRecord<>(topic, session, intent));
                 if (!paced && (i + 1) % 100_000 == 0) {
                     System.out.printf(Locale.ROOT, "  produced %,d of %,d raw events%n", i + 1, count);
                 }

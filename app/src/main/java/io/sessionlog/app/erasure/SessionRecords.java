@@ -1,0 +1,62 @@
+package io.sessionlog.app.erasure;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Which keys of a topic or changelog belong to one session, by the layouts the stores use: the session key itself
+ * (the topics, views, tail deletes), its length and bytes (events by offset or id, chains, deleted offsets, the
+ * correlation index), its bytes then a 0 byte and an offset (events by time), or its bytes at the end (the owner and
+ * time indexes of sessions).
+ */
+final class SessionRecords {
+
+    private final byte[] session;
+    private final byte[] lengthAndSession;
+    private final boolean endsWithSession;
+
+    private SessionRecords(final String session, final boolean endsWithSession) {
+        this.session = session.getBytes(StandardCharsets.UTF_8);
+        this.lengthAndSession = ByteBuffer.allocate(4 + this.session.length).putInt(this.session.length).put(this.session).array();
+        this.endsWithSession = endsWithSession;
+    }
+
+    /** Keys of a store whose keys may end with the session's bytes (owner and time indexes). */
+    static SessionRecords endingWith(final String session) {
+        return new SessionRecords(session, true);
+    }
+
+    static SessionRecords of(final String session) {
+        return new SessionRecords(session, false);
+    }
+
+    boolean matches(final byte[] key) {
+        if (key == null) {
+            return false;
+        }
+        if (Arrays.equals(key, session) || indexOf(key, lengthAndSession) >= 0) {
+            return true;
+        }
+        final int timeKeyStart = key.length - session.length - 1 - Long.BYTES;
+        if (timeKeyStart >= 0 && key[key.length - 1 - Long.BYTES] == 0
+                && Arrays.equals(key, timeKeyStart, timeKeyStart + session.length, session, 0, session.length)) {
+            return true;
+        }
+        return endsWithSession && key.length > session.length
+                && Arrays.equals(key, key.length - session.length, key.length, session, 0, session.length);
+    }
+
+    static int indexOf(final byte[] haystack, final byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
