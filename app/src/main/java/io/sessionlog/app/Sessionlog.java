@@ -26,6 +26,7 @@ import io.sessionlog.processor.ProcessorService;
 import io.sessionlog.projections.ProjectionsConfig;
 import io.sessionlog.projections.ProjectionsService;
 import io.sessionlog.projections.http.QueryRoutes;
+import io.sessionlog.projections.http.RebuildRoutes;
 import io.sessionlog.projections.http.SessionDeleter;
 import io.sessionlog.projections.query.SessionQueries;
 import io.sessionlog.projections.query.SessionUpdates;
@@ -206,11 +207,12 @@ public final class Sessionlog implements AutoCloseable {
                     config.getInt(AppConfig.HTTP_MAX_SSE_STREAMS),
                     Duration.ofMillis(config.getLong(AppConfig.HTTP_SSE_HEARTBEAT_MS)));
             queries.register(http);
+            new RebuildRoutes(projections).register(http);
             if (deleter != null) {
                 queries.registerOwnerDeletes(http, deleter);
             }
             final ProjectionsService running = projections;
-            roleStates.put(AppConfig.PROJECTIONS, () -> running.state().name());
+            roleStates.put(AppConfig.PROJECTIONS, running::stateName);
         }
         if (config.runs(AppConfig.PROCESSOR)) {
             if (serves && settings.putIfAbsent(ProcessorConfig.THREADS, "1") == null) {

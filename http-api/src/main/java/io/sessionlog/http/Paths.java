@@ -16,6 +16,7 @@ public final class Paths {
     public static final String BULK = "/v1/bulk";
     public static final String CORRELATION = "/v1/correlations/{correlation_id}";
     public static final String INSTANCES = "/v1/instances";
+    public static final String PROJECTIONS_REBUILD = "/v1/projections/rebuild";
     public static final String CLUSTER = "/v1/cluster";
     public static final String HEALTH = "/health/";
     public static final String HEALTH_LIVE = "/health/live";

@@ -78,11 +78,10 @@ public final class Sealer {
         final byte[] associated = intent.getSessionKey().getBytes(StandardCharsets.UTF_8);
         if (intent.getIntent() instanceof EventAppended appended) {
             final CanonicalEvent event = appended.getEvent();
-            final EventContent content = EventContent.newBuilder()
-                    .setDataJson(event.getDataJson()).setMetadataJson(event.getMetadataJson()).setDescription(event.getDescription())
-                    .setAttributesJson(event.getAttributesJson()).setPropertiesJson(event.getPropertiesJson())
-                    .setUserPropertiesJson(event.getUserPropertiesJson()).setSearchQuery(event.getSearchQuery())
-                    .setRaw(event.getRaw()).build();
+            // The constructor, not a builder: a builder copies every field deeply, the document too.
+            final EventContent content = new EventContent(event.getDataJson(), event.getMetadataJson(), event.getDescription(),
+                    event.getAttributesJson(), event.getPropertiesJson(), event.getUserPropertiesJson(), event.getSearchQuery(),
+                    event.getRaw());
             final String status = event.getKind() == EventKind.STATUS ? statusOnly(event.getDataJson()) : null;
             event.setSealed(sealed(key, associated, encode(content)));
             event.setDataJson(status);

@@ -28,6 +28,9 @@ public final class Unsealer {
     private static final Logger LOG = LoggerFactory.getLogger(Unsealer.class);
     private final KeyRing keys;
     private final AtomicLong unreadable = new AtomicLong();
+    /** A reader per thread: building one resolves the schema, which costs more than reading an event. */
+    private static final ThreadLocal<SpecificDatumReader<EventContent>> READERS =
+            ThreadLocal.withInitial(() -> new SpecificDatumReader<>(EventContent.class));
 
     public Unsealer(final KeyRing keys) {
         this.keys = keys;
@@ -53,7 +56,7 @@ public final class Unsealer {
         }
         final EventContent content;
         try {
-            content = new SpecificDatumReader<>(EventContent.class).read(null, DecoderFactory.get().binaryDecoder(plain.get(), null));
+            content = READERS.get().read(null, DecoderFactory.get().binaryDecoder(plain.get(), null));
         } catch (IOException | RuntimeException e) {
             LOG.warn("the sealed content of event {} of session {} is not an EventContent: {}", event.getEventId(), session, e.toString());
             return false;

@@ -26,7 +26,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /** The projections role's lifecycle, and the stores it serves to interactive queries. */
 public final class ProjectionsService implements AutoCloseable, StoreLookup, Router {
 
-    private final ManagedStreams managed;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProjectionsService.class);
+    /** Replaced by a rebuild. */
+    private volatile ManagedStreams managed;
+    private final java.util.function.Supplier<ManagedStreams> streams;
+    /** The rebuild under way or last ended; its error, if it failed. Null before the first. */
+    private volatile ProjectionsRebuild.Progress rebuild;
+    private volatile boolean rebuilding;
+    private volatile boolean closed;
     private final ProjectionsConfig config;
     private final HostInfo self;
     /** Opens sealed content as queries read it (privacy.encryption); null when content is plain. */
@@ -36,8 +43,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
         this.config = config;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
-        this.managed = new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates, config.statsRetention()),
-                config.streamsProperties(applicationServer));
+        this.streams = () -> new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates,
+                config.statsRetention()), config.streamsProperties(applicationServer));
+        this.managed = streams.get();
     }
 
     /** Queries read sealed content opened with these keys (privacy.encryption). */
@@ -50,7 +58,25 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         SchemaRegistrations.ensure(config.serdeConfig(), Map.of(
                 id + "-" + ProjectionNames.EVENTS_STORE + "-changelog", StampedEvent.getClassSchema(),
                 id + "-" + ProjectionNames.SESSIONS_STORE + "-changelog", SessionView.getClassSchema()));
-        managed.start();
+        final java.util.Optional<String> stale;
+        try {
+            stale = readModels().staleState();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the read models' version from " + readModels().topic() + ": " + e, e);
+        }
+        if (stale.isPresent()) {
+            // A version that adds or changes a read model fills it from the topics by itself.
+            LOG.info("{}: rebuilding them from {} and {} (GET /v1/projections/rebuild shows how far)", stale.get(),
+                    config.topics().events(), config.topics().sessions());
+            rebuild();
+        } else {
+            managed.start();
+        }
+    }
+
+    private ReadModelVersion readModels() {
+        return new ReadModelVersion(io.sessionlog.schemas.ClusterConfig.kafkaClientConfig(config),
+                config.getString(ProjectionsConfig.APPLICATION_ID));
     }
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */
@@ -62,8 +88,102 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         return managed.state();
     }
 
+    /** The role's state in /health: the Streams state, or {@code REBUILDING} while the read models are rebuilt. */
+    public String stateName() {
+        return rebuilding ? "REBUILDING" : managed.state().name();
+    }
+
+    /**
+     * Rebuilds every read model from {@code events} and {@code sessions} (docs/operations.md), in the background:
+     * this instance stops its projections, deletes their group, changelogs and local state, and starts them again
+     * from the topics' start; its queries answer 503 until they have read what the topics held when it began.
+     * Returns false when a rebuild is under way already.
+     */
+    public synchronized boolean rebuild() {
+        if (rebuilding) {
+            return false;
+        }
+        rebuilding = true;
+        rebuild = new ProjectionsRebuild.Progress(java.time.Instant.now(), 0, 0, null);
+        final Thread thread = new Thread(this::runRebuild, "projections-rebuild");
+        thread.setDaemon(true);
+        thread.start();
+        return true;
+    }
+
+    /** The rebuild under way or last ended, if any. */
+    public java.util.Optional<ProjectionsRebuild.Progress> rebuildProgress() {
+        return java.util.Optional.ofNullable(rebuild);
+    }
+
+    public boolean rebuilding() {
+        return rebuilding;
+    }
+
+    private void runRebuild() {
+        final java.time.Instant started = rebuild.startedAt();
+        final String id = config.getString(ProjectionsConfig.APPLICATION_ID);
+        final ProjectionsRebuild reset = new ProjectionsRebuild(io.sessionlog.schemas.ClusterConfig.kafkaClientConfig(config), id,
+                List.of(config.topics().events(), config.topics().sessions()));
+        LOG.info("rebuilding the read models of {}: stopping the projections", id);
+        managed.close();
+        try {
+            reset.ensureAlone();
+        } catch (Exception e) {
+            LOG.warn("rebuild refused: {}", e.getMessage());
+            rebuild = new ProjectionsRebuild.Progress(started, 0, 0, e.getMessage());
+            restart(false);
+            rebuilding = false;
+            return;
+        }
+        try {
+            final Map<TopicPartition, ProjectionsRebuild.Span> spans = reset.reset();
+            final long total = ProjectionsRebuild.Progress.total(spans);
+            restart(true);
+            long applied = 0;
+            long logged = System.nanoTime();
+            while (applied < total && !closed) {
+                Thread.sleep(500);
+                applied = reset.applied(spans);
+                rebuild = new ProjectionsRebuild.Progress(started, applied, total, null);
+                if (System.nanoTime() - logged > 10_000_000_000L) {
+                    LOG.info("rebuilding the read models: {} of {} records applied", applied, total);
+                    logged = System.nanoTime();
+                }
+            }
+            rebuild = new ProjectionsRebuild.Progress(started, total, total, null);
+            readModels().write();
+            LOG.info("rebuilt the read models from {} records in {} s", total,
+                    java.time.Duration.between(started, java.time.Instant.now()).toSeconds());
+        } catch (Exception e) {
+            LOG.error("the rebuild of the read models failed: {}", e.toString());
+            rebuild = new ProjectionsRebuild.Progress(started, 0, 0, e.toString());
+            if (managed.state() == KafkaStreams.State.NOT_RUNNING || managed.state() == KafkaStreams.State.CREATED) {
+                restart(false);
+            }
+        } finally {
+            rebuilding = false;
+        }
+    }
+
+    /** Starts the projections anew, after removing this instance's local state when {@code clean}. */
+    private synchronized void restart(final boolean clean) {
+        if (closed) {
+            return;
+        }
+        final ManagedStreams next = streams.get();
+        if (clean) {
+            next.streams().cleanUp();
+        }
+        managed = next;
+        next.start();
+    }
+
     @Override
     public <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition, final boolean allowStale) {
+        if (rebuilding) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the read models are being rebuilt");
+        }
         StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
                 StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore());
         if (partition >= 0) {
@@ -88,6 +208,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     /** The partitions of the topic feeding {@code store} (events or sessions) that this instance holds active. */
     @Override
     public List<Integer> localPartitions(final String store) {
+        if (rebuilding) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the read models are being rebuilt");
+        }
         if (managed.state() != KafkaStreams.State.RUNNING) {
             // Which partitions are ours is settled only while running: never answer a page without some of them.
             throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the projections are " + managed.state());
@@ -103,6 +226,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     /** The partition of {@code key} in the store's source topic, and which instance holds it. */
     @Override
     public Route route(final String store, final String sessionKey, final boolean allowStale) {
+        if (rebuilding) {
+            return new Route.Unavailable("the read models are being rebuilt");
+        }
         final KeyQueryMetadata owner;
         try {
             owner = managed.streams().queryMetadataForKey(store, sessionKey, Serdes.String().serializer());
@@ -137,6 +263,9 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         managed.close();
     }
 }

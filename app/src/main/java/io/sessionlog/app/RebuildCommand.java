@@ -1,0 +1,81 @@
+package io.sessionlog.app;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessionlog.http.Paths;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sessionlog rebuild projections}: asks a running instance to rebuild its read models from the topics
+ * ({@code POST /v1/projections/rebuild}) and follows it with a progress bar until it is done.
+ */
+@Command(name = "rebuild", mixinStandardHelpOptions = true,
+        description = "Rebuild the read models of a running instance from sessionlog.events and sessionlog.sessions; "
+                + "its queries answer 503 until it is done. Stop the projections of every other instance first.")
+final class RebuildCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to rebuild: projections.")
+    String what;
+
+    @Option(names = "--url", defaultValue = "http://localhost:8080", description = "sessionlog's HTTP API (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--api-key", defaultValue = "${env:SESSIONLOG_API_KEY}", description = "Bearer key with admin scope (default: $SESSIONLOG_API_KEY).")
+    String apiKey;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"projections".equals(what)) {
+            System.err.println("sessionlog rebuild: only 'projections' can be rebuilt, not '" + what + "'");
+            return 2;
+        }
+        final HttpClient client = HttpClient.newHttpClient();
+        final HttpResponse<String> started = client.send(request().POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (started.statusCode() != 202 && started.statusCode() != 409) {
+            System.err.println("sessionlog rebuild: " + started.statusCode() + " " + started.body());
+            return 1;
+        }
+        if (started.statusCode() == 409) {
+            System.err.println("a rebuild is under way already: following it");
+        }
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("rebuilding").setInitialMax(0).setUnit(" records", 1)
+                .showSpeed().setStyle(ProgressBarStyle.ASCII).build()) {
+            while (true) {
+                Thread.sleep(500);
+                final JsonNode progress = JSON.readTree(client.send(request().GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+                bar.maxHint(progress.path("total").asLong());
+                bar.stepTo(progress.path("applied").asLong());
+                if (!progress.path("rebuilding").asBoolean()) {
+                    if (progress.has("error")) {
+                        System.err.println("sessionlog rebuild: " + progress.get("error").asText());
+                        return 1;
+                    }
+                    return 0;
+                }
+            }
+        }
+    }
+
+    private HttpRequest.Builder request() {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + Paths.PROJECTIONS_REBUILD)).timeout(Duration.ofSeconds(30));
+        if (apiKey != null && !apiKey.isBlank()) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request;
+    }
+}
