@@ -132,14 +132,17 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
         } catch (Exception e) {
             LOG.warn("rebuild refused: {}", e.getMessage());
             rebuild = new ProjectionsRebuild.Progress(started, 0, 0, e.getMessage());
-            restart(false);
+            restart();
             rebuilding = false;
             return;
         }
         try {
             final Map<TopicPartition, ProjectionsRebuild.Span> spans = reset.reset();
             final long total = ProjectionsRebuild.Progress.total(spans);
-            restart(true);
+            // The closed instance removes its own local state: a new one would hold the state directory's lock and
+            // leave the directory behind with a warning.
+            managed.streams().cleanUp();
+            restart();
             long applied = 0;
             long logged = System.nanoTime();
             while (applied < total && !closed) {
@@ -159,22 +162,19 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
             LOG.error("the rebuild of the read models failed: {}", e.toString());
             rebuild = new ProjectionsRebuild.Progress(started, 0, 0, e.toString());
             if (managed.state() == KafkaStreams.State.NOT_RUNNING || managed.state() == KafkaStreams.State.CREATED) {
-                restart(false);
+                restart();
             }
         } finally {
             rebuilding = false;
         }
     }
 
-    /** Starts the projections anew, after removing this instance's local state when {@code clean}. */
-    private synchronized void restart(final boolean clean) {
+    /** Starts the projections anew. */
+    private synchronized void restart() {
         if (closed) {
             return;
         }
         final ManagedStreams next = streams.get();
-        if (clean) {
-            next.streams().cleanUp();
-        }
         managed = next;
         next.start();
     }
