@@ -267,7 +267,8 @@ public final class SessionKeys implements KeyRing, AutoCloseable {
         }
     }
 
-    private static SecretKey newKey() {
+    /** A new AES-256 session key. */
+    static SecretKey newKey() {
         try {
             final KeyGenerator generator = KeyGenerator.getInstance("AES");
             generator.init(256);

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
 /** Session keys in a map: one per session, created on first use; {@link #destroy} is a tombstone on the keys topic. */
@@ -20,7 +19,7 @@ final class MapKeyRing implements KeyRing {
         final Map<String, SessionKey> chosen = new HashMap<>();
         for (final String session : sessions) {
             chosen.put(session, sealing.computeIfAbsent(session, s -> {
-                final SessionKey key = new SessionKey(KeyRef.fresh(s), newKey());
+                final SessionKey key = new SessionKey(KeyRef.fresh(s), SessionKeys.newKey());
                 keys.put(key.ref(), key.secret());
                 return key;
             }));
@@ -41,15 +40,5 @@ final class MapKeyRing implements KeyRing {
     void destroy(final String session) {
         keys.keySet().removeIf(ref -> ref.session().equals(session));
         sealing.remove(session);
-    }
-
-    private static SecretKey newKey() {
-        try {
-            final KeyGenerator generator = KeyGenerator.getInstance("AES");
-            generator.init(256);
-            return generator.generateKey();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
