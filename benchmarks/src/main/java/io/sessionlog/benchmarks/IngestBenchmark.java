@@ -32,6 +32,9 @@ final class IngestBenchmark implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Length of each measured phase (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--warm-up-seconds", defaultValue = "5", description = "Load before the first measured phase, for the JIT (default: ${DEFAULT-VALUE}).")
+    int warmUpSeconds;
+
     @Option(names = "--bulk-lines", defaultValue = "300000", description = "Lines of the bulk-load file (default: ${DEFAULT-VALUE}).")
     int bulkLines;
 
@@ -52,14 +55,16 @@ final class IngestBenchmark implements Callable<Integer> {
             final LoadGenerator load = new LoadGenerator(clients);
             System.out.printf("sessionlog ingest benchmark: %d clients, %d s per phase, %d cores%n", clients, seconds,
                     Runtime.getRuntime().availableProcessors());
-            load.run(uri(app, "warm-up"), clients, Duration.ofSeconds(5), 0, n -> Events.syllable(n, 1));
+            load.run(uri(app, "warm-up"), clients, Duration.ofSeconds(warmUpSeconds), 0, n -> Events.syllable(n, "batch".equals(only) ? 100 : 1));
             if (runs("single")) {
+                final MachineUse use = MachineUse.start();
                 print("single-event requests, max rate", load.run(uri(app, "single"), clients, Duration.ofSeconds(seconds), 0,
-                        n -> Events.syllable(n, 1)), 1);
+                        n -> Events.syllable(n, 1)), 1, use);
             }
             if (runs("batch")) {
+                final MachineUse use = MachineUse.start();
                 print("100-event batches, max rate", load.run(uri(app, "batch"), clients, Duration.ofSeconds(seconds), 0,
-                        n -> Events.syllable(n, 100)), 100);
+                        n -> Events.syllable(n, 100)), 100, use);
             }
             if (runs("half")) {
                 print("single-event requests at 2,500 req/s", load.run(uri(app, "single-half"), clients,
@@ -97,6 +102,13 @@ final class IngestBenchmark implements Callable<Integer> {
 
     private static URI uri(final Sessionlog app, final String phase) {
         return URI.create(app.httpUrl() + "/v1/syllable/events?phase=" + phase);
+    }
+
+    /** {@link #print(String, LoadGenerator.Result, int)}, then the process's CPU time per event over the phase. */
+    private static void print(final String phase, final LoadGenerator.Result result, final int eventsPerRequest, final MachineUse use) {
+        print(phase, result, eventsPerRequest);
+        System.out.printf(Locale.ROOT, "%-40s %,9.1f µs of CPU per event (broker, ingest and load generator together); %s%n", "",
+                use.cpuMicrosPer((result.requests() - result.failures()) * eventsPerRequest), use.summary());
     }
 
     private static void print(final String phase, final LoadGenerator.Result result, final int eventsPerRequest) {

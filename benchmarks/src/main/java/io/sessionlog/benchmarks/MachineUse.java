@@ -33,6 +33,11 @@ final class MachineUse {
                 collections == 0 ? 0.0 : (double) (gc(false) - startGcMillis) / collections);
     }
 
+    /** CPU time of the whole process since the start, per unit of work (events): what a change costs, less noisy than a rate. */
+    double cpuMicrosPer(final long units) {
+        return units == 0 ? Double.NaN : (cpuNanos() - startCpuNanos) / 1e3 / units;
+    }
+
     private static long cpuNanos() {
         return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime();
     }
