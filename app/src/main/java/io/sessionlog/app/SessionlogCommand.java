@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sessionlog", mixinStandardHelpOptions = true, version = "sessionlog 0.1.0",
         description = "A Kafka-native event log for AI-agent and conversation platforms.",
         subcommands = {SessionlogCommand.Run.class, LoadCommand.class, SessionlogCommand.Keys.class,
-                io.sessionlog.app.erasure.ErasureReportCommand.class, RebuildCommand.class})
+                io.sessionlog.app.erasure.ErasureReportCommand.class, RebuildCommand.class, TailCommand.class})
 public final class SessionlogCommand implements Runnable {
 
     public static void main(final String[] args) {

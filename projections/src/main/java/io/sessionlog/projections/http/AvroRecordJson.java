@@ -18,12 +18,12 @@ import org.apache.avro.generic.IndexedRecord;
  * An Avro record as JSON, field by field as its schema names them: what a consumer of the events topic decodes,
  * readable. Unions show the value of their branch, timestamps their instant (RFC 3339), bytes base64.
  */
-final class AvroRecordJson {
+public final class AvroRecordJson {
 
     private AvroRecordJson() {
     }
 
-    static JsonNode of(final IndexedRecord record) {
+    public static JsonNode of(final IndexedRecord record) {
         final ObjectNode node = Json.MAPPER.createObjectNode();
         for (final Schema.Field field : record.getSchema().getFields()) {
             node.set(field.name(), value(record.get(field.pos())));
