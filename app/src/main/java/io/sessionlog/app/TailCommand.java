@@ -2,14 +2,11 @@ package io.sessionlog.app;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -35,6 +32,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -65,18 +63,15 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = {"-e", "--exit-at-end"}, description = "Stop at the end of the topic as it is now, instead of following it.")
     boolean exitAtEnd;
 
-    @Option(names = {"-c", "--config"}, description = "Properties file of the settings sessionlog runs with.")
-    Path config;
-
-    @Option(names = {"-D", "--set"}, description = "Set one key, e.g. -D kafka.bootstrap.servers=broker:9092.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Override
     public Integer call() throws Exception {
         final Map<String, String> settings;
         final AppConfig app;
         try {
-            settings = ConfigSource.load(Optional.ofNullable(config), System.getenv(), overrides);
+            settings = options.settings();
             app = new AppConfig(settings);
         } catch (ConfigException e) {
             System.err.println("sessionlog: configuration error: " + e.getMessage());
@@ -94,10 +89,7 @@ final class TailCommand implements Callable<Integer> {
             System.err.println("sessionlog tail: TOPIC is events, sessions, raw or rejected, not '" + topic + "'");
             return 2;
         }
-        final Map<String, Object> client = new HashMap<>(ClusterConfig.kafkaClientConfig(app));
-        if (app.getString(ClusterConfig.BOOTSTRAP_SERVERS).isBlank()) {
-            client.put("bootstrap.servers", "localhost:" + app.getInt(AppConfig.EMBEDDED_KAFKA_PORT));
-        }
+        final Map<String, Object> client = SettingsOptions.clientConfig(app);
         final SessionKeys keys = PrivacyConfig.masterKeys(settings)
                 .map(master -> SessionKeys.forReading(client, topics.keys(), master)).orElse(null);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client), new StringDeserializer(),

@@ -1,23 +1,20 @@
 package io.sessionlog.app.erasure;
 
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.sessionlog.app.AppConfig;
-import io.sessionlog.app.ConfigSource;
+import io.sessionlog.app.SettingsOptions;
 import io.sessionlog.processor.ProcessorConfig;
 import io.sessionlog.projections.ProjectionsConfig;
 import io.sessionlog.schemas.ClusterConfig;
 import io.sessionlog.schemas.Topics;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code sessionlog erasure-report <session>}: where a (deleted) session's records still are, place by place. */
@@ -29,27 +26,20 @@ public final class ErasureReportCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The session key (flux0 session id, Syllable session_id, Inkeep conversationId).")
     String session;
 
-    @Option(names = {"-c", "--config"}, description = "Properties file of the settings sessionlog runs with.")
-    Path config;
-
-    @Option(names = {"-D", "--set"}, description = "Set one key, e.g. -D kafka.bootstrap.servers=broker:9092.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin
+    SettingsOptions options = new SettingsOptions();
 
     @Override
     public Integer call() throws Exception {
         final Map<String, String> settings;
         try {
-            settings = ConfigSource.load(Optional.ofNullable(config), System.getenv(), overrides);
+            settings = options.settings();
         } catch (ConfigException e) {
             System.err.println("sessionlog: configuration error: " + e.getMessage());
             return 2;
         }
         final AppConfig app = new AppConfig(settings);
-        final Map<String, Object> client = ClusterConfig.kafkaClientConfig(app);
-        if (app.getString(ClusterConfig.BOOTSTRAP_SERVERS).isBlank()) {
-            // The embedded default: its broker, on the port it listens on.
-            client.put("bootstrap.servers", "localhost:" + app.getInt(AppConfig.EMBEDDED_KAFKA_PORT));
-        }
+        final Map<String, Object> client = SettingsOptions.clientConfig(app);
         final ErasureReport report = new ErasureReport(client, ClusterConfig.serdeConfig(app),
                 new Topics(app.getString(ClusterConfig.TOPIC_PREFIX)),
                 new ProcessorConfig(settings).getString(ProcessorConfig.APPLICATION_ID),
