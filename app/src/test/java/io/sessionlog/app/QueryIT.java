@@ -160,6 +160,8 @@ class QueryIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS,
+            threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void serverSentEventsDeliverEveryEventInOffsetOrderAcrossAReconnect() throws Exception {
         final String s = "/v1/sessions/sse/events";
         for (int i = 0; i < 3; i++) {
@@ -179,6 +181,7 @@ class QueryIT {
             }
             while (received.size() < 6) {
                 final String line = reader.readLine();
+                org.junit.jupiter.api.Assertions.assertNotNull(line, "the stream ended after " + received.size() + " events");
                 if (line.startsWith("id: ")) {
                     lastId = Long.parseLong(line.substring(4).trim());
                 } else if (line.startsWith("data: ")) {
@@ -199,6 +202,7 @@ class QueryIT {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(resumed.body(), StandardCharsets.UTF_8))) {
             while (after.size() < 2) {
                 final String line = reader.readLine();
+                org.junit.jupiter.api.Assertions.assertNotNull(line, "the resumed stream ended after " + after.size() + " events");
                 if (line.startsWith("data: ")) {
                     after.add(JSON.readTree(line.substring(6)).get("offset").asLong());
                 }

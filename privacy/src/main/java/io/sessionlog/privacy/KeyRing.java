@@ -22,6 +22,15 @@ public interface KeyRing {
     /** The key {@code ref} names, if it lives. */
     Optional<SecretKey> find(KeyRef ref);
 
+    /**
+     * {@link #find(KeyRef)} for content sealed by {@code sealedBy} at the latest (its record's ingest time): a key is
+     * written before anything is sealed with it, so a key-ring that has read every key written since then knows at
+     * once that a key it lacks is destroyed, without waiting to read the keys again.
+     */
+    default Optional<SecretKey> find(final KeyRef ref, final java.time.Instant sealedBy) {
+        return find(ref);
+    }
+
     /** Forgets the keys of a deleted session here: its next write is a new session with a new key. */
     void retire(String session);
 }

@@ -53,6 +53,13 @@ public final class SessionKeys implements KeyRing, AutoCloseable {
     private final Object progress = new Object();
     private long roundsStarted;
     private long roundsCaughtUp = -1;
+    /** When the last round that read the topic to its end began (epoch millis): every key written before is known. */
+    private volatile long caughtUpSince = Long.MIN_VALUE;
+    /**
+     * How long after a record's ingest time its key may have been written (the key's acknowledgement, up to the delivery
+     * timeout) plus how far two processes' clocks may be apart.
+     */
+    private static final long KEY_WRITTEN_WITHIN_MS = 60_000;
     private volatile boolean closed;
     private volatile int partitions;
 
@@ -180,6 +187,16 @@ public final class SessionKeys implements KeyRing, AutoCloseable {
         return Optional.ofNullable(lookup(ref));
     }
 
+    @Override
+    public Optional<SecretKey> find(final KeyRef ref, final java.time.Instant sealedBy) {
+        final SecretKey known = lookup(ref);
+        if (known != null || closed || sealedBy != null && sealedBy.toEpochMilli() + KEY_WRITTEN_WITHIN_MS < caughtUpSince) {
+            // Destroyed: its key would have been read already (a consumer replaying erased sessions waits for nothing).
+            return Optional.ofNullable(known);
+        }
+        return find(ref);
+    }
+
     private SecretKey lookup(final KeyRef ref) {
         final Map<String, SecretKey> ofSession = keys.get(ref.session());
         return ofSession == null ? null : ofSession.get(ref.keyId());
@@ -215,6 +232,7 @@ public final class SessionKeys implements KeyRing, AutoCloseable {
         try {
             while (!closed) {
                 final long round;
+                final long began = System.currentTimeMillis();
                 synchronized (progress) {
                     round = ++roundsStarted;
                 }
@@ -224,6 +242,7 @@ public final class SessionKeys implements KeyRing, AutoCloseable {
                 } while (!closed && ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()));
                 synchronized (progress) {
                     roundsCaughtUp = round;
+                    caughtUpSince = began;
                     progress.notifyAll();
                 }
                 if (!closed) {

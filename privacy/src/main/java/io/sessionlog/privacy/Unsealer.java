@@ -39,18 +39,22 @@ public final class Unsealer {
     /** Opens {@code stamped}'s event; returns it, for chaining. */
     public StampedEvent open(final StampedEvent stamped) {
         if (stamped != null) {
-            open(stamped.getSessionKey(), stamped.getEvent());
+            open(stamped.getSessionKey(), stamped.getEvent(), stamped.getIngestedAt());
         }
         return stamped;
     }
 
     /** Opens an event of {@code session}; whether it is now plain. */
     public boolean open(final String session, final CanonicalEvent event) {
+        return open(session, event, null);
+    }
+
+    private boolean open(final String session, final CanonicalEvent event, final java.time.Instant sealedBy) {
         final SealedContent sealed = event.getSealed();
         if (sealed == null) {
             return true;
         }
-        final Optional<byte[]> plain = plaintext(session, sealed);
+        final Optional<byte[]> plain = plaintext(session, sealed, sealedBy);
         if (plain.isEmpty()) {
             return false;
         }
@@ -76,7 +80,7 @@ public final class Unsealer {
     /** Opens {@code view}'s title; returns it, for chaining. */
     public SessionView open(final SessionView view) {
         if (view != null && view.getSealedTitle() != null) {
-            plaintext(view.getSessionKey(), view.getSealedTitle()).ifPresent(title -> {
+            plaintext(view.getSessionKey(), view.getSealedTitle(), view.getUpdatedAt()).ifPresent(title -> {
                 view.setTitle(new String(title, StandardCharsets.UTF_8));
                 view.setSealedTitle(null);
             });
@@ -86,7 +90,11 @@ public final class Unsealer {
 
     /** The plaintext of one sealed value of {@code session}, or empty when its key is destroyed or it does not open. */
     public Optional<byte[]> plaintext(final String session, final SealedContent sealed) {
-        final Optional<SecretKey> key = keys.find(new KeyRef(session, sealed.getKeyId()));
+        return plaintext(session, sealed, null);
+    }
+
+    private Optional<byte[]> plaintext(final String session, final SealedContent sealed, final java.time.Instant sealedBy) {
+        final Optional<SecretKey> key = keys.find(new KeyRef(session, sealed.getKeyId()), sealedBy);
         if (key.isEmpty()) {
             return Optional.empty();
         }

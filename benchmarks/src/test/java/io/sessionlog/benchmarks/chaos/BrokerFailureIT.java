@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * duplicates and deletes, retrying what is not acknowledged. One node is killed with SIGKILL, started again, then a
  * second one. Afterwards every acknowledged event has exactly one offset and every session's offsets are 0..n-1.
  */
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BrokerFailureIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerFailureIT.class);
