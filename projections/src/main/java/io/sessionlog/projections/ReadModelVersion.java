@@ -90,6 +90,8 @@ final class ReadModelVersion {
     private OptionalInt read() {
         final Map<String, Object> config = new java.util.HashMap<>(clientConfig);
         config.remove("group.id");
+        // The topic was just created: a consumer allowed to ask for it to be created makes the broker warn that it exists.
+        config.put("allow.auto.create.topics", false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             final TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
