@@ -75,8 +75,8 @@ class IngestIT {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L), Http.offsets(http.awaitGet("/v1/sessions/fixtures-e/events?include_deleted=true",
                 a -> a.status() == 200 && a.body().get("data").size() == 7, Duration.ofSeconds(10))));
         assertEquals(2, http.awaitGet("/v1/sessions/b5c1e7f2-3c1d-4a55-9f0e-1d2a3b4c5d6e/events",
-                a -> a.status() == 200 && a.body().get("data").size() == 2, Duration.ofSeconds(10)).body().get("data").size(),
-                "Y events with a session_id land in that session");
+                a -> a.status() == 200 && a.body().get("data").size() >= 2, Duration.ofSeconds(10)).body().get("data").size(),
+                "Y events with a session_id land in that session, and only they");
         assertEquals(1, http.awaitGet("/v1/sessions/c-84312/events", a -> a.status() == 200, Duration.ofSeconds(10))
                 .body().get("data").size(), "a Y event without session_id lands in its conversation");
     }

@@ -132,8 +132,8 @@ class MultiInstanceIT {
         final List<String> evenUsers = new ArrayList<>();
         a.get("/v1/sessions?sort=id&order=asc&agent_id=agent-x&user_id=user-even").body().get("data").forEach(x -> evenUsers.add(x.get("id").asText()));
         assertEquals(List.of("owned-x-0", "owned-x-2", "owned-x-4", "owned-x-6", "owned-x-8"), evenUsers);
-        assertEquals(1, a.awaitGet("/v1/sessions?agent_id=agent-y", r -> r.status() == 200 && r.body().get("data").size() == 1,
-                Duration.ofSeconds(20)).body().get("data").size());
+        assertEquals(1, a.awaitGet("/v1/sessions?agent_id=agent-y", r -> r.status() == 200 && r.body().get("data").size() >= 1,
+                Duration.ofSeconds(20)).body().get("data").size(), "agent-y's one session, and no other's");
     }
 
     /**
