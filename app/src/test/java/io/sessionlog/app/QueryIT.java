@@ -128,29 +128,26 @@ class QueryIT {
     }
 
     @Test
-    void aLongPollReturnsAsSoonAsTheEventIsStampedAndTimesOutWith504() throws Exception {
+    void aLongPollAnswersWithItsSessionsEventOnceStampedAndTimesOutWith504() throws Exception {
         final String s = "/v1/sessions/long-poll/events";
         post(s, event("first", "message", "user", "c"));
         http.awaitGet(s, a -> a.status() == 200 && a.body().get("data").size() == 1, Duration.ofSeconds(10));
 
-        final CompletableFuture<Long> answered = CompletableFuture.supplyAsync(() -> {
+        final CompletableFuture<Integer> answered = CompletableFuture.supplyAsync(() -> {
             final Http.Answer answer = http.get(s + "?min_offset=1&wait_for_data=20");
             assertEquals(200, answer.status());
             assertEquals(List.of("second"), ids(answer));
-            return System.nanoTime();
+            return answer.status();
         });
         // A write to another session is stamped and visible, and the poll still waits: it waits for its own.
         post("/v1/sessions/long-poll-other/events", event("elsewhere", "message", "user", "c"));
         http.awaitGet("/v1/sessions/long-poll-other/events", a -> a.status() == 200 && a.body().get("data").size() == 1,
                 Duration.ofSeconds(10));
         assertEquals(false, answered.isDone(), "the long-poll returned without an event of its session");
-        try (StampedWatch stamped = new StampedWatch(app.bootstrapServers(), new io.sessionlog.schemas.Topics(PREFIX).events())) {
-            post(s, event("second", "message", "ai_agent", "c"));
-            final long visible = stamped.awaitFirstRecordNanos(Duration.ofSeconds(20));
-            final long afterStampingMillis = (answered.get(20, TimeUnit.SECONDS) - visible) / 1_000_000;
-            System.out.println("long-poll answered " + afterStampingMillis + " ms after the stamped event became visible");
-            assertTrue(afterStampingMillis <= 100, "a long-poll returns within 100 ms of the event being stamped: " + afterStampingMillis);
-        }
+        // How soon after stamping a long-poll answers is a figure of the query benchmark, not a timed assertion here:
+        // this checks that it answers with its own event, before its 20 s are up.
+        post(s, event("second", "message", "ai_agent", "c"));
+        assertEquals(200, answered.get(20, TimeUnit.SECONDS));
 
         final long start = System.nanoTime();
         final Http.Answer timeout = http.get(s + "?min_offset=5&wait_for_data=1");

@@ -80,7 +80,6 @@ final class QueryBenchmark implements Callable<Integer> {
             final String busy = use.summary();
             final LoadGenerator.Result result = ingest.get();
             load.stop();
-            client.stop();
             System.out.println("while measured: " + busy);
             System.out.printf(Locale.ROOT, "background ingest, whole run: %,.0f events/s (p99 request %.1f ms, %d failed)%n",
                     result.perSecond() * 10, result.p99Micros() / 1000.0, result.failures());
@@ -91,6 +90,12 @@ final class QueryBenchmark implements Callable<Integer> {
                     measured.view.getValueAtPercentile(50) / 1000.0, measured.view.getValueAtPercentile(99) / 1000.0);
             System.out.printf(Locale.ROOT, "GET a page of 100 events, %d queries: p50 %.2f ms, p99 %.2f ms%n", measured.page.getTotalCount(),
                     measured.page.getValueAtPercentile(50) / 1000.0, measured.page.getValueAtPercentile(99) / 1000.0);
+            final Histogram wakeUps = LongPollWakeUp.measure(client, app.httpUrl(), app.bootstrapServers(),
+                    new io.sessionlog.schemas.Topics(io.sessionlog.schemas.Topics.DEFAULT_PREFIX).events(), 50);
+            System.out.printf(Locale.ROOT, "long-poll wake-up after its event is stamped and visible, quiet instance, %d probes: "
+                    + "p50 %d ms, p99 %d ms, max %d ms%n", wakeUps.getTotalCount(), wakeUps.getValueAtPercentile(50),
+                    wakeUps.getValueAtPercentile(99), wakeUps.getMaxValue());
+            client.stop();
         }
         return 0;
     }
