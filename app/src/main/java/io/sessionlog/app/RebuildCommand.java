@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessionlog.http.Paths;
+import io.sessionlog.projections.ProjectionsRebuild;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -55,19 +56,18 @@ final class RebuildCommand implements Callable<Integer> {
         }
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("rebuilding").setInitialMax(0).setUnit(" records", 1)
                 .showSpeed().setStyle(ProgressBarStyle.ASCII).build()) {
-            while (true) {
-                Thread.sleep(500);
-                final JsonNode progress = JSON.readTree(client.send(request().GET().build(), HttpResponse.BodyHandlers.ofString()).body());
-                bar.maxHint(progress.path("total").asLong());
-                bar.stepTo(progress.path("applied").asLong());
-                if (!progress.path("rebuilding").asBoolean()) {
-                    if (progress.has("error")) {
-                        System.err.println("sessionlog rebuild: " + progress.get("error").asText());
-                        return 1;
-                    }
-                    return 0;
-                }
+            final JsonNode[] last = new JsonNode[1];
+            ProjectionsRebuild.pollUntil(() -> {
+                last[0] = JSON.readTree(client.send(request().GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+                bar.maxHint(last[0].path("total").asLong());
+                bar.stepTo(last[0].path("applied").asLong());
+                return !last[0].path("rebuilding").asBoolean();
+            }, Duration.ofMillis(500), null);
+            if (last[0].has("error")) {
+                System.err.println("sessionlog rebuild: " + last[0].get("error").asText());
+                return 1;
             }
+            return 0;
         }
     }
 

@@ -54,7 +54,7 @@ final class TailCommand implements Callable<Integer> {
             description = "events (default), sessions, raw (events.raw) or rejected: under topic.prefix.")
     String topic;
 
-    @Option(names = "--session", description = "Only this session's records (read from its partition only).")
+    @Option(names = "--session", description = "Only the records of this session; only its partition is read.")
     String session;
 
     @Option(names = "--from-beginning", description = "Start at the first record kept, not at the end.")

@@ -263,16 +263,8 @@ class EncryptionIT {
         return parts;
     }
 
+    /** Whether {@code needle} occurs in {@code haystack}, byte for byte (ISO-8859-1 maps every byte to one char). */
     private static boolean contains(final byte[] haystack, final byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
     }
 }

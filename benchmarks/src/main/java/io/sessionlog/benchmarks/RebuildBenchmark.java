@@ -76,16 +76,17 @@ final class RebuildBenchmark implements Callable<Integer> {
             if (started.getStatus() != 202) {
                 throw new IllegalStateException("rebuild answered " + started.getStatus() + ": " + started.getContentAsString());
             }
-            JsonNode progress;
-            long printed = 0;
-            do {
-                Thread.sleep(200);
-                progress = JSON.readTree(client.GET(base + "/v1/projections/rebuild").getContentAsString());
-                if (System.nanoTime() - printed > 5_000_000_000L) {
-                    System.out.printf(Locale.ROOT, "  %,d of %,d records applied%n", progress.path("applied").asLong(), progress.path("total").asLong());
-                    printed = System.nanoTime();
+            final JsonNode[] state = new JsonNode[1];
+            final long[] printed = {0};
+            Awaitility.await("the rebuild done").atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                state[0] = JSON.readTree(client.GET(base + "/v1/projections/rebuild").getContentAsString());
+                if (System.nanoTime() - printed[0] > 5_000_000_000L) {
+                    System.out.printf(Locale.ROOT, "  %,d of %,d records applied%n", state[0].path("applied").asLong(), state[0].path("total").asLong());
+                    printed[0] = System.nanoTime();
                 }
-            } while (progress.path("rebuilding").asBoolean());
+                return !state[0].path("rebuilding").asBoolean();
+            });
+            final JsonNode progress = state[0];
             if (progress.has("error")) {
                 throw new IllegalStateException("the rebuild failed: " + progress.get("error").asText());
             }

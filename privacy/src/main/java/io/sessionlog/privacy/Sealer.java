@@ -16,6 +16,7 @@ import io.sessionlog.schemas.avro.CanonicalEvent;
 import io.sessionlog.schemas.avro.EventAppended;
 import io.sessionlog.schemas.avro.EventContent;
 import io.sessionlog.schemas.avro.EventKind;
+import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.SealedContent;
 import io.sessionlog.schemas.avro.SessionPatched;
 import io.sessionlog.schemas.avro.SessionUpserted;
@@ -44,7 +45,11 @@ public final class Sealer {
         this.timeout = timeout;
     }
 
-    /** Seals every intent in place, after making sure each session has a key on the keys topic. */
+    /**
+     * Seals every intent in place, after making sure each session has a key on the keys topic. A hard delete among
+     * them retires its session's keys here once the intents before it are sealed: what is written after it is a new
+     * session with a new key.
+     */
     public void seal(final List<WriteIntent> intents) {
         final Set<String> sessions = new LinkedHashSet<>();
         for (final WriteIntent intent : intents) {
@@ -52,10 +57,13 @@ public final class Sealer {
                 sessions.add(intent.getSessionKey());
             }
         }
-        if (sessions.isEmpty()) {
-            return;
+        if (!sessions.isEmpty()) {
+            sealAll(intents, keys.sealingKeys(sessions, timeout));
         }
-        final Map<String, KeyRing.SessionKey> chosen = keys.sealingKeys(sessions, timeout);
+        intents.stream().filter(Sealer::deletesSession).forEach(intent -> retire(intent.getSessionKey()));
+    }
+
+    private void sealAll(final List<WriteIntent> intents, final Map<String, KeyRing.SessionKey> chosen) {
         // A session's intents one after another: AES expands a key again whenever the Cipher's key changes, which cost
         // more than the sealing itself on batches that mix sessions.
         final Map<String, List<WriteIntent>> bySession = new java.util.LinkedHashMap<>();
@@ -70,6 +78,10 @@ public final class Sealer {
     /** Forgets a deleted session's keys here, so that its next write starts a new session with a new key. */
     public void retire(final String session) {
         keys.retire(session);
+    }
+
+    private static boolean deletesSession(final WriteIntent intent) {
+        return intent.getIntent() instanceof EventsDeleted deleted && deleted.getSession();
     }
 
     private static boolean carriesContent(final Object body) {

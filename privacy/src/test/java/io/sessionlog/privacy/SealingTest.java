@@ -160,18 +160,9 @@ class SealingTest {
         return out.toByteArray();
     }
 
-    /** Whether {@code needle}'s UTF-8 bytes occur in {@code haystack}. */
+    /** Whether {@code needle}'s UTF-8 bytes occur in {@code haystack} (ISO-8859-1 maps every byte to one char). */
     static boolean contains(final byte[] haystack, final String needle) {
-        final byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return new String(haystack, StandardCharsets.ISO_8859_1)
+                .contains(new String(needle.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
     }
 }

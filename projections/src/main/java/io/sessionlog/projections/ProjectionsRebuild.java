@@ -93,14 +93,47 @@ public final class ProjectionsRebuild {
     }
 
     private static void awaitGone(final Admin admin, final Collection<String> topics) throws Exception {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().noneMatch(topics::contains)) {
-                return;
-            }
-            Thread.sleep(200);
+        try {
+            pollUntil(() -> admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().noneMatch(topics::contains),
+                    Duration.ofMillis(200), WAIT);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("the projections' internal topics are still there after " + WAIT.toSeconds() + " s");
         }
-        throw new TimeoutException("the projections' internal topics are still there after " + WAIT.toSeconds() + " s");
+    }
+
+    /**
+     * Asks {@code done} every {@code every} on a scheduler of its own until it answers true, and returns then; fails
+     * with what {@code done} threw, or with a TimeoutException after {@code atMost} (null: no bound).
+     */
+    public static void pollUntil(final java.util.concurrent.Callable<Boolean> done, final Duration every, final Duration atMost)
+            throws Exception {
+        final java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                runnable -> {
+                    final Thread thread = new Thread(runnable, "projections-rebuild-poll");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        final java.util.concurrent.CompletableFuture<Void> reached = new java.util.concurrent.CompletableFuture<>();
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                if (done.call()) {
+                    reached.complete(null);
+                }
+            } catch (Exception e) {
+                reached.completeExceptionally(e);
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (atMost == null) {
+                reached.get();
+            } else {
+                reached.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     private Map<TopicPartition, Span> ends(final Admin admin) throws Exception {

@@ -34,6 +34,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
     private volatile ProjectionsRebuild.Progress rebuild;
     private volatile boolean rebuilding;
     private volatile boolean closed;
+    private final org.apache.kafka.common.utils.Time time;
     private final ProjectionsConfig config;
     private final HostInfo self;
     /** Opens sealed content as queries read it (privacy.encryption); null when content is plain. */
@@ -41,7 +42,14 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     /** @param applicationServer {@code host:port} where this instance answers queries (application.server) */
     public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates) {
+        this(config, applicationServer, updates, org.apache.kafka.common.utils.Time.SYSTEM);
+    }
+
+    /** @param time the clock of the rebuild's progress and of the read models' version record: Kafka's system time in production */
+    public ProjectionsService(final ProjectionsConfig config, final String applicationServer, final SessionUpdates updates,
+                              final org.apache.kafka.common.utils.Time time) {
         this.config = config;
+        this.time = time;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.streams = () -> new ManagedStreams("projections", ProjectionsTopology.build(config.topics(), config.serdeConfig(), updates,
                 config.statsRetention()), config.streamsProperties(applicationServer));
@@ -76,7 +84,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     private ReadModelVersion readModels() {
         return new ReadModelVersion(io.sessionlog.schemas.ClusterConfig.kafkaClientConfig(config),
-                config.getString(ProjectionsConfig.APPLICATION_ID));
+                config.getString(ProjectionsConfig.APPLICATION_ID), time);
     }
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */
@@ -104,7 +112,7 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
             return false;
         }
         rebuilding = true;
-        rebuild = new ProjectionsRebuild.Progress(java.time.Instant.now(), 0, 0, null);
+        rebuild = new ProjectionsRebuild.Progress(java.time.Instant.ofEpochMilli(time.milliseconds()), 0, 0, null);
         final Thread thread = new Thread(this::runRebuild, "projections-rebuild");
         thread.setDaemon(true);
         thread.start();
@@ -143,21 +151,20 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
             // leave the directory behind with a warning.
             managed.streams().cleanUp();
             restart();
-            long applied = 0;
-            long logged = System.nanoTime();
-            while (applied < total && !closed) {
-                Thread.sleep(500);
-                applied = reset.applied(spans);
+            final long[] logged = {time.milliseconds()};
+            ProjectionsRebuild.pollUntil(() -> {
+                final long applied = reset.applied(spans);
                 rebuild = new ProjectionsRebuild.Progress(started, applied, total, null);
-                if (System.nanoTime() - logged > 10_000_000_000L) {
+                if (time.milliseconds() - logged[0] > 10_000) {
                     LOG.info("rebuilding the read models: {} of {} records applied", applied, total);
-                    logged = System.nanoTime();
+                    logged[0] = time.milliseconds();
                 }
-            }
+                return applied >= total || closed;
+            }, java.time.Duration.ofMillis(500), null);
             rebuild = new ProjectionsRebuild.Progress(started, total, total, null);
             readModels().write();
             LOG.info("rebuilt the read models from {} records in {} s", total,
-                    java.time.Duration.between(started, java.time.Instant.now()).toSeconds());
+                    (time.milliseconds() - started.toEpochMilli()) / 1000);
         } catch (Exception e) {
             LOG.error("the rebuild of the read models failed: {}", e.toString());
             rebuild = new ProjectionsRebuild.Progress(started, 0, 0, e.toString());

@@ -38,9 +38,11 @@ final class ReadModelVersion {
     private final Map<String, Object> clientConfig;
     private final String applicationId;
     private final String topic;
+    private final org.apache.kafka.common.utils.Time time;
 
-    ReadModelVersion(final Map<String, Object> clientConfig, final String applicationId) {
+    ReadModelVersion(final Map<String, Object> clientConfig, final String applicationId, final org.apache.kafka.common.utils.Time time) {
         this.clientConfig = clientConfig;
+        this.time = time;
         this.applicationId = applicationId;
         this.topic = applicationId + "-read-models";
     }
@@ -98,8 +100,8 @@ final class ReadModelVersion {
             consumer.seekToBeginning(List.of(partition));
             final long end = consumer.endOffsets(List.of(partition)).get(partition);
             OptionalInt version = OptionalInt.empty();
-            final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+            final long deadline = time.milliseconds() + Duration.ofSeconds(60).toMillis();
+            while (consumer.position(partition) < end && time.milliseconds() < deadline) {
                 for (final ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (KEY.equals(record.key()) && record.value() != null) {
                         version = OptionalInt.of(Integer.parseInt(record.value()));

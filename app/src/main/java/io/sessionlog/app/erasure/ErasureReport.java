@@ -69,13 +69,21 @@ public final class ErasureReport {
                     .filter(admin.listTopics().names().get(60, TimeUnit.SECONDS)::contains).toList();
             final Map<ConfigResource, Config> configs = admin.describeConfigs(existing.stream()
                     .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList()).all().get(60, TimeUnit.SECONDS);
-            final KeyState keys = keyState(consumer, session, existing);
+            // The keys partition is read once: what every other place's content needs to know, and a place itself.
+            final Map<String, List<ConsumerRecord<byte[], byte[]>>> read = new HashMap<>();
+            if (existing.contains(topics.keys())) {
+                read.put(topics.keys(), read(consumer, topics.keys(), session));
+            }
+            final KeyState keys = keyState(read.getOrDefault(topics.keys(), List.of()), session);
             final List<Finding> findings = new ArrayList<>();
             for (final Place place : places) {
                 if (!existing.contains(place.topic())) {
                     continue;
                 }
-                findings.add(scan(consumer, place, session, configs.get(new ConfigResource(ConfigResource.Type.TOPIC, place.topic())), keys));
+                final List<ConsumerRecord<byte[], byte[]>> records = read.containsKey(place.topic()) ? read.get(place.topic())
+                        : read(consumer, place.topic(), session);
+                findings.add(scan(consumer, place, session, records,
+                        configs.get(new ConfigResource(ConfigResource.Type.TOPIC, place.topic())), keys));
             }
             return findings;
         }
@@ -140,12 +148,9 @@ public final class ErasureReport {
     private record KeyState(int written, int live) {
     }
 
-    private KeyState keyState(final KafkaConsumer<byte[], byte[]> consumer, final String session, final List<String> existing) {
-        if (!existing.contains(topics.keys())) {
-            return new KeyState(0, 0);
-        }
+    private static KeyState keyState(final List<ConsumerRecord<byte[], byte[]>> keyRecords, final String session) {
         final Map<String, Boolean> liveById = new HashMap<>();
-        for (final ConsumerRecord<byte[], byte[]> record : read(consumer, topics.keys(), session)) {
+        for (final ConsumerRecord<byte[], byte[]> record : keyRecords) {
             final KeyRef ref = KeyRef.parse(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
             if (ref != null && ref.session().equals(session)) {
                 liveById.put(ref.keyId(), record.value() != null);
@@ -154,9 +159,8 @@ public final class ErasureReport {
         return new KeyState(liveById.size(), (int) liveById.values().stream().filter(Boolean::booleanValue).count());
     }
 
-    private Finding scan(final KafkaConsumer<byte[], byte[]> consumer, final Place place, final String session, final Config config,
-                         final KeyState keys) {
-        final List<ConsumerRecord<byte[], byte[]>> all = read(consumer, place.topic(), session);
+    private Finding scan(final KafkaConsumer<byte[], byte[]> consumer, final Place place, final String session,
+                         final List<ConsumerRecord<byte[], byte[]>> all, final Config config, final KeyState keys) {
         final int partition = all.isEmpty() ? partitionOf(consumer, place.topic(), session) : all.get(0).partition();
         final List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
         for (final ConsumerRecord<byte[], byte[]> record : all) {

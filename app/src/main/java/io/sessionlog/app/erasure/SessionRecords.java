@@ -13,12 +13,14 @@ import java.util.Arrays;
 final class SessionRecords {
 
     private final byte[] session;
-    private final byte[] lengthAndSession;
+    /** The session's length and bytes, one char a byte (ISO-8859-1), to find inside a key. */
+    private final String lengthAndSession;
     private final boolean endsWithSession;
 
     private SessionRecords(final String session, final boolean endsWithSession) {
         this.session = session.getBytes(StandardCharsets.UTF_8);
-        this.lengthAndSession = ByteBuffer.allocate(4 + this.session.length).putInt(this.session.length).put(this.session).array();
+        this.lengthAndSession = new String(ByteBuffer.allocate(4 + this.session.length).putInt(this.session.length).put(this.session).array(),
+                StandardCharsets.ISO_8859_1);
         this.endsWithSession = endsWithSession;
     }
 
@@ -35,7 +37,7 @@ final class SessionRecords {
         if (key == null) {
             return false;
         }
-        if (Arrays.equals(key, session) || indexOf(key, lengthAndSession) >= 0) {
+        if (Arrays.equals(key, session) || new String(key, StandardCharsets.ISO_8859_1).contains(lengthAndSession)) {
             return true;
         }
         final int timeKeyStart = key.length - session.length - 1 - Long.BYTES;
@@ -45,18 +47,5 @@ final class SessionRecords {
         }
         return endsWithSession && key.length > session.length
                 && Arrays.equals(key, key.length - session.length, key.length, session, 0, session.length);
-    }
-
-    static int indexOf(final byte[] haystack, final byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

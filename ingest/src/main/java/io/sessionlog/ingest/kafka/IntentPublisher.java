@@ -11,7 +11,6 @@ import io.sessionlog.ingest.format.FieldError;
 import io.sessionlog.ingest.format.InvalidInputException;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sessionlog.privacy.Sealer;
-import io.sessionlog.schemas.avro.EventsDeleted;
 import io.sessionlog.schemas.avro.WriteIntent;
 import io.sessionlog.schemas.serde.SchemaRegistrations;
 import io.sessionlog.schemas.serde.SpecificAvroSerializer;
@@ -64,7 +63,6 @@ public final class IntentPublisher implements AutoCloseable {
     public CompletableFuture<List<RecordMetadata>> publish(final List<WriteIntent> intents) {
         if (sealer != null) {
             sealer.seal(intents);
-            intents.stream().filter(IntentPublisher::deletesSession).forEach(i -> sealer.retire(i.getSessionKey()));
         }
         final List<byte[]> encoded = encode(intents);
         @SuppressWarnings("unchecked")
@@ -85,10 +83,6 @@ public final class IntentPublisher implements AutoCloseable {
             }
         }
         return CompletableFuture.allOf(acks).thenApply(ignored -> java.util.Arrays.stream(acks).map(CompletableFuture::join).toList());
-    }
-
-    private static boolean deletesSession(final WriteIntent intent) {
-        return intent.getIntent() instanceof EventsDeleted deleted && deleted.getSession();
     }
 
     private List<byte[]> encode(final List<WriteIntent> intents) {
