@@ -9,9 +9,11 @@ import org.rocksdb.Options;
 import org.rocksdb.TablePropertiesCollectorFactory;
 
 /**
- * How long a deleted entry may stay in a store's files. RocksDB applies a delete when a compaction merges the files
- * holding the entry, which on a quiet store may be never; periodic compaction rewrites every file older than the bound,
- * so what a hard delete removed leaves the disk within it. The bound is the one the changelogs have
+ * How long a deleted entry may stay in a store's files once the delete itself is in them. RocksDB applies a delete when
+ * a compaction merges the files holding the entry, which on a quiet store may be never; periodic compaction rewrites
+ * every file older than the bound. (The delete reaches the files when the store's memtable is written out, when it
+ * fills or the store closes: Kafka Streams does not flush stores on commit under exactly-once.) The bound is the one
+ * the changelogs have
  * ({@code topic.max.compaction.lag.ms}, passed to Kafka Streams as its changelogs' {@code max.compaction.lag.ms}),
  * so a store and its changelog forget a session within the same time (docs/lifecycle.md).
  *
