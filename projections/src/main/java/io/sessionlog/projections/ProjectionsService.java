@@ -84,7 +84,8 @@ public final class ProjectionsService implements AutoCloseable, StoreLookup, Rou
 
     private ReadModelVersion readModels() {
         return new ReadModelVersion(io.sessionlog.schemas.ClusterConfig.kafkaClientConfig(config),
-                config.getString(ProjectionsConfig.APPLICATION_ID), time);
+                config.getString(ProjectionsConfig.APPLICATION_ID),
+                config.getShort(io.sessionlog.schemas.ClusterConfig.TOPIC_REPLICATION_FACTOR), time);
     }
 
     /** Kafka Streams' own metrics (threads, tasks, stores, clients) under {@code kafka.stream.*}. */

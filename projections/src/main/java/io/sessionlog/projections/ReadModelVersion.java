@@ -38,10 +38,14 @@ final class ReadModelVersion {
     private final Map<String, Object> clientConfig;
     private final String applicationId;
     private final String topic;
+    private final short replicationFactor;
     private final org.apache.kafka.common.utils.Time time;
 
-    ReadModelVersion(final Map<String, Object> clientConfig, final String applicationId, final org.apache.kafka.common.utils.Time time) {
+    /** {@code replicationFactor} is {@code topic.replication.factor}: below 1, the brokers' default. */
+    ReadModelVersion(final Map<String, Object> clientConfig, final String applicationId, final short replicationFactor,
+                     final org.apache.kafka.common.utils.Time time) {
         this.clientConfig = clientConfig;
+        this.replicationFactor = replicationFactor;
         this.time = time;
         this.applicationId = applicationId;
         this.topic = applicationId + "-read-models";
@@ -58,7 +62,8 @@ final class ReadModelVersion {
     Optional<String> staleState() throws Exception {
         try (Admin admin = Admin.create(clientConfig)) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(1),
+                        replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor))
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(60, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
